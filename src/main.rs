@@ -1,0 +1,2 @@
+//! The `satchel` command-line tool.
+fn main() {}
