@@ -1,0 +1,673 @@
+//! The wallet: a SQLite file holding every credential the learner keeps.
+//!
+//! Invariants:
+//! - `raw` is the credential's bytes exactly as received; no statement here
+//!   ever updates it (`export-raw` gives back the same bytes).
+//! - Each credential is written in one transaction with its summary, search
+//!   index entry and latest report, so a crash leaves all of it or none.
+//! - The schema only moves forward through [`MIGRATIONS`] (append-only).
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite_migration::{Migrations, M};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::formats::Summary;
+use crate::report::{Outcome, Report};
+
+/// Environment variable that selects the wallet file.
+pub const WALLET_ENV: &str = "SATCHEL_WALLET";
+
+/// Why the wallet could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite reported an error.
+    #[error("wallet database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The schema could not be brought up to date.
+    #[error("wallet schema migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    /// The wallet's folder could not be created.
+    #[error("cannot create the wallet folder {path}: {source}")]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// No home directory to put a default wallet in.
+    #[error(
+        "no home directory found for the default wallet; pass --wallet PATH or set SATCHEL_WALLET"
+    )]
+    NoHome,
+    /// A stored report could not be read back.
+    #[error("stored report for credential {id} is unreadable: {source}")]
+    Report {
+        /// The credential id.
+        id: i64,
+        /// The JSON error.
+        source: serde_json::Error,
+    },
+    /// No credential with that id.
+    #[error("no credential with id {0} in this wallet")]
+    NotFound(i64),
+}
+
+/// Append-only schema history. Never edit a released entry; add a new one.
+const MIGRATIONS: &[M<'static>] = &[M::up(
+    r#"
+CREATE TABLE credentials (
+    id               INTEGER PRIMARY KEY,
+    raw              BLOB    NOT NULL,
+    sha256           TEXT    NOT NULL,
+    content_key      TEXT    NOT NULL UNIQUE,
+    source           TEXT    NOT NULL,
+    name             TEXT    NOT NULL,
+    achievement_name TEXT,
+    description      TEXT,
+    issuer_id        TEXT,
+    issuer_name      TEXT,
+    subject_id       TEXT,
+    valid_from       TEXT,
+    valid_until      TEXT,
+    summary          TEXT    NOT NULL,
+    outcome          TEXT    NOT NULL,
+    report           TEXT    NOT NULL,
+    verified_at      TEXT    NOT NULL,
+    kept_unverified  INTEGER NOT NULL DEFAULT 0,
+    imported_at      TEXT    NOT NULL
+);
+CREATE INDEX credentials_issuer ON credentials(issuer_id);
+CREATE INDEX credentials_outcome ON credentials(outcome);
+CREATE INDEX credentials_valid_from ON credentials(valid_from);
+CREATE INDEX credentials_name ON credentials(name COLLATE NOCASE);
+
+CREATE VIRTUAL TABLE credentials_fts USING fts5(
+    name, achievement_name, issuer_name, description,
+    content='credentials', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER credentials_ai AFTER INSERT ON credentials BEGIN
+    INSERT INTO credentials_fts(rowid, name, achievement_name, issuer_name, description)
+    VALUES (new.id, new.name, new.achievement_name, new.issuer_name, new.description);
+END;
+CREATE TRIGGER credentials_ad AFTER DELETE ON credentials BEGIN
+    INSERT INTO credentials_fts(credentials_fts, rowid, name, achievement_name, issuer_name, description)
+    VALUES ('delete', old.id, old.name, old.achievement_name, old.issuer_name, old.description);
+END;
+
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"#,
+)];
+
+/// Where the wallet lives: `--wallet PATH`, else `$SATCHEL_WALLET`, else the
+/// platform's data folder (e.g. `~/.local/share/satchel/wallet.sqlite3`).
+pub fn resolve_wallet_path(explicit: Option<&Path>) -> Result<PathBuf, StoreError> {
+    if let Some(p) = explicit {
+        return Ok(p.to_path_buf());
+    }
+    if let Some(p) = std::env::var_os(WALLET_ENV).filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    let dirs =
+        directories::ProjectDirs::from("org", "Satchel", "satchel").ok_or(StoreError::NoHome)?;
+    Ok(dirs.data_dir().join("wallet.sqlite3"))
+}
+
+/// A credential as listed: its id, summary and latest outcome.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Listed {
+    /// The wallet id.
+    pub id: i64,
+    /// What the credential says about itself.
+    #[serde(flatten)]
+    pub summary: Summary,
+    /// The latest verification outcome.
+    pub outcome: Outcome,
+    /// When it was last verified.
+    pub verified_at: DateTime<Utc>,
+    /// Whether it was kept although its signature failed.
+    pub kept_unverified: bool,
+    /// When it was imported.
+    pub imported_at: DateTime<Utc>,
+}
+
+/// A stored credential in full.
+#[derive(Debug, Clone, Serialize)]
+pub struct Record {
+    /// Listing fields.
+    #[serde(flatten)]
+    pub listed: Listed,
+    /// The bytes exactly as received.
+    #[serde(skip)]
+    pub raw: Vec<u8>,
+    /// SHA-256 of `raw`, hex.
+    pub sha256: String,
+    /// Where it came from (file name or "pasted text").
+    pub source: String,
+    /// The latest verification report.
+    pub report: Report,
+}
+
+/// How a listing is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Newest issue date first.
+    #[default]
+    DateDesc,
+    /// Oldest issue date first.
+    DateAsc,
+    /// By name, A to Z.
+    Name,
+}
+
+/// What to list.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    /// Words to find in name, achievement, issuer and description (prefix match).
+    pub search: Option<String>,
+    /// Only credentials from this issuer id.
+    pub issuer: Option<String>,
+    /// Only credentials with this outcome.
+    pub outcome: Option<Outcome>,
+    /// Order.
+    pub sort: Sort,
+    /// Page size (`None`: all).
+    pub limit: Option<u32>,
+    /// Rows to skip.
+    pub offset: u32,
+}
+
+/// One page of a listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    /// How many credentials match in all.
+    pub total: u64,
+    /// This page's credentials.
+    pub items: Vec<Listed>,
+}
+
+/// An issuer present in the wallet.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Issuer {
+    /// The issuer's DID or URL.
+    pub id: String,
+    /// Its name as the newest credential gives it.
+    pub name: Option<String>,
+    /// How many credentials it issued here.
+    pub count: u64,
+}
+
+/// A credential ready to be stored.
+pub struct NewCredential<'a> {
+    /// Exact bytes as received.
+    pub raw: &'a [u8],
+    /// Identity of the content regardless of formatting (e.g. SHA-256 of its JCS form).
+    pub content_key: &'a str,
+    /// Where it came from.
+    pub source: &'a str,
+    /// Its summary.
+    pub summary: &'a Summary,
+    /// Its verification report.
+    pub report: &'a Report,
+    /// Stored although the signature failed, at the user's request.
+    pub kept_unverified: bool,
+}
+
+/// What [`Wallet::insert`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inserted {
+    /// Stored under this new id.
+    New(i64),
+    /// Already in the wallet under this id; nothing written.
+    Duplicate(i64),
+}
+
+/// An open wallet file.
+pub struct Wallet {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// Hex SHA-256 of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+const LISTED_COLUMNS: &str =
+    "c.id, c.summary, c.outcome, c.verified_at, c.kept_unverified, c.imported_at";
+
+fn listed_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Listed> {
+    let summary: String = row.get(1)?;
+    let outcome: String = row.get(2)?;
+    let conv = |i: usize, e: Box<dyn std::error::Error + Send + Sync>| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e)
+    };
+    Ok(Listed {
+        id: row.get(0)?,
+        summary: serde_json::from_str(&summary).map_err(|e| conv(1, Box::new(e)))?,
+        outcome: Outcome::parse(&outcome)
+            .ok_or_else(|| conv(2, format!("unknown outcome {outcome}").into()))?,
+        verified_at: row.get(3)?,
+        kept_unverified: row.get(4)?,
+        imported_at: row.get(5)?,
+    })
+}
+
+/// Turns user words into a safe FTS5 query: each word becomes a quoted prefix term.
+fn fts_query(search: &str) -> Option<String> {
+    let terms: Vec<String> = search
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+impl Wallet {
+    /// Opens (creating if needed) the wallet at `path` and migrates its schema.
+    pub fn open(path: &Path) -> Result<Wallet, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        Migrations::new(MIGRATIONS.to_vec()).to_latest(&mut conn)?;
+        Ok(Wallet {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The wallet file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version (number of applied migrations).
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// The id of a stored credential with this content key, if any.
+    pub fn find_by_content_key(&self, key: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM credentials WHERE content_key = ?1",
+                [key],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Stores a credential with its summary, index entry and report in one
+    /// transaction, unless the same content is already stored.
+    pub fn insert(
+        &mut self,
+        new: &NewCredential<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Inserted, StoreError> {
+        let tx = self.conn.transaction()?;
+        let existing: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM credentials WHERE content_key = ?1",
+                [new.content_key],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = existing {
+            return Ok(Inserted::Duplicate(id));
+        }
+        let s = new.summary;
+        let summary_json =
+            serde_json::to_string(s).map_err(|source| StoreError::Report { id: 0, source })?;
+        let report_json = serde_json::to_string(new.report)
+            .map_err(|source| StoreError::Report { id: 0, source })?;
+        tx.execute(
+            "INSERT INTO credentials (raw, sha256, content_key, source, name, achievement_name, description,
+                issuer_id, issuer_name, subject_id, valid_from, valid_until, summary, outcome, report,
+                verified_at, kept_unverified, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+            params![
+                new.raw,
+                sha256_hex(new.raw),
+                new.content_key,
+                new.source,
+                s.name,
+                s.achievement_name,
+                s.description,
+                s.issuer_id,
+                s.issuer_name,
+                s.subject_id,
+                s.valid_from,
+                s.valid_until,
+                summary_json,
+                new.report.outcome.as_str(),
+                report_json,
+                new.report.checked_at,
+                new.kept_unverified,
+                now,
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok(Inserted::New(id))
+    }
+
+    /// Replaces a credential's latest report (the raw bytes are untouched).
+    pub fn set_report(&mut self, id: i64, report: &Report) -> Result<(), StoreError> {
+        let json =
+            serde_json::to_string(report).map_err(|source| StoreError::Report { id, source })?;
+        let n = self.conn.execute(
+            "UPDATE credentials SET outcome = ?2, report = ?3, verified_at = ?4 WHERE id = ?1",
+            params![id, report.outcome.as_str(), json, report.checked_at],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound(id));
+        }
+        Ok(())
+    }
+
+    /// One credential in full.
+    pub fn get(&self, id: i64) -> Result<Option<Record>, StoreError> {
+        let sql = format!("SELECT {LISTED_COLUMNS}, c.raw, c.sha256, c.source, c.report FROM credentials c WHERE c.id = ?1");
+        let row = self
+            .conn
+            .query_row(&sql, [id], |row| {
+                Ok((
+                    listed_from_row(row)?,
+                    row.get::<_, Vec<u8>>(6)?,
+                    row.get::<_, String>(7)?,
+                    row.get::<_, String>(8)?,
+                    row.get::<_, String>(9)?,
+                ))
+            })
+            .optional()?;
+        let Some((listed, raw, sha256, source, report)) = row else {
+            return Ok(None);
+        };
+        let report =
+            serde_json::from_str(&report).map_err(|source| StoreError::Report { id, source })?;
+        Ok(Some(Record {
+            listed,
+            raw,
+            sha256,
+            source,
+            report,
+        }))
+    }
+
+    /// The ids of every stored credential, oldest first.
+    pub fn ids(&self) -> Result<Vec<i64>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM credentials ORDER BY id")?;
+        let ids = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+
+    /// Lists credentials matching a query, one page at a time.
+    pub fn list(&self, q: &ListQuery) -> Result<Page, StoreError> {
+        let mut conditions = Vec::new();
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        let mut from = "credentials c".to_string();
+        if let Some(fts) = q.search.as_deref().and_then(fts_query) {
+            from = "credentials c JOIN credentials_fts f ON f.rowid = c.id".to_string();
+            args.push(Box::new(fts));
+            conditions.push(format!("credentials_fts MATCH ?{}", args.len()));
+        }
+        if let Some(issuer) = &q.issuer {
+            args.push(Box::new(issuer.clone()));
+            conditions.push(format!("c.issuer_id = ?{}", args.len()));
+        }
+        if let Some(outcome) = q.outcome {
+            args.push(Box::new(outcome.as_str()));
+            conditions.push(format!("c.outcome = ?{}", args.len()));
+        }
+        let filter = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conditions.join(" AND "))
+        };
+        let params = rusqlite::params_from_iter(args.iter().map(|a| a.as_ref()));
+        let total: u64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM {from} {filter}"),
+            params,
+            |r| r.get(0),
+        )?;
+        let order = match q.sort {
+            Sort::DateDesc => "c.valid_from DESC, c.id DESC",
+            Sort::DateAsc => "c.valid_from ASC, c.id ASC",
+            Sort::Name => "c.name COLLATE NOCASE ASC, c.id ASC",
+        };
+        let limit = q.limit.map(i64::from).unwrap_or(-1);
+        let sql = format!(
+            "SELECT {LISTED_COLUMNS} FROM {from} {filter} ORDER BY {order} LIMIT {limit} OFFSET {}",
+            q.offset
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let params = rusqlite::params_from_iter(args.iter().map(|a| a.as_ref()));
+        let items = stmt
+            .query_map(params, listed_from_row)?
+            .collect::<Result<_, _>>()?;
+        Ok(Page { total, items })
+    }
+
+    /// The issuers present in the wallet, most credentials first.
+    pub fn issuers(&self) -> Result<Vec<Issuer>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT issuer_id, max(issuer_name), count(*) FROM credentials
+             WHERE issuer_id IS NOT NULL GROUP BY issuer_id ORDER BY count(*) DESC, issuer_id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Issuer {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    count: r.get(2)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
+    /// Removes a credential; `false` when there was none with that id.
+    pub fn remove(&mut self, id: i64) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM credentials WHERE id = ?1", [id])?
+            > 0)
+    }
+
+    /// A wallet setting.
+    pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Sets a wallet setting.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Runs SQLite's integrity check; `Ok(())` when the file is sound.
+    pub fn integrity_check(&self) -> Result<Result<(), String>, StoreError> {
+        let result: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        Ok(if result == "ok" { Ok(()) } else { Err(result) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Check, CheckStatus};
+
+    fn report(outcome_fail: bool) -> Report {
+        let status = if outcome_fail {
+            CheckStatus::Fail
+        } else {
+            CheckStatus::Pass
+        };
+        Report::from_checks(vec![Check::new("signature", status, "x")], Utc::now())
+    }
+
+    fn add(w: &mut Wallet, name: &str, issuer: &str, key: &str) -> Inserted {
+        let summary = Summary {
+            name: name.into(),
+            issuer_id: Some(issuer.into()),
+            issuer_name: Some(format!("{issuer} name")),
+            description: Some("A café course".into()),
+            ..Summary::default()
+        };
+        let raw = format!("{{\"name\":\"{name}\"}}");
+        w.insert(
+            &NewCredential {
+                raw: raw.as_bytes(),
+                content_key: key,
+                source: "test",
+                summary: &summary,
+                report: &report(false),
+                kept_unverified: false,
+            },
+            Utc::now(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn migrates_an_empty_file_and_reopens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/wallet.db");
+        let w = Wallet::open(&path).unwrap();
+        assert_eq!(w.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        drop(w);
+        let w = Wallet::open(&path).unwrap();
+        assert_eq!(w.integrity_check().unwrap(), Ok(()));
+    }
+
+    #[test]
+    fn insert_dedupes_search_filter_remove() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = Wallet::open(&dir.path().join("w.db")).unwrap();
+        let Inserted::New(a) = add(&mut w, "Cloud Computing", "did:a", "k1") else {
+            panic!()
+        };
+        assert_eq!(
+            add(&mut w, "Cloud Computing", "did:a", "k1"),
+            Inserted::Duplicate(a)
+        );
+        add(&mut w, "Data Science", "did:b", "k2");
+        let all = w.list(&ListQuery::default()).unwrap();
+        assert_eq!(all.total, 2);
+        let found = w
+            .list(&ListQuery {
+                search: Some("clou".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(
+            found.items.iter().map(|l| l.id).collect::<Vec<_>>(),
+            vec![a]
+        );
+        // Diacritics fold, and FTS syntax in user text is inert.
+        assert_eq!(
+            w.list(&ListQuery {
+                search: Some("cafe".into()),
+                ..Default::default()
+            })
+            .unwrap()
+            .total,
+            2
+        );
+        assert_eq!(
+            w.list(&ListQuery {
+                search: Some("\"OR* NEAR(".into()),
+                ..Default::default()
+            })
+            .unwrap()
+            .total,
+            0
+        );
+        let by_issuer = w
+            .list(&ListQuery {
+                issuer: Some("did:b".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(by_issuer.items[0].summary.name, "Data Science");
+        assert_eq!(w.issuers().unwrap().len(), 2);
+        assert!(w.remove(a).unwrap());
+        assert!(!w.remove(a).unwrap());
+        assert_eq!(
+            w.list(&ListQuery {
+                search: Some("cloud".into()),
+                ..Default::default()
+            })
+            .unwrap()
+            .total,
+            0
+        );
+    }
+
+    #[test]
+    fn raw_bytes_round_trip_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = Wallet::open(&dir.path().join("w.db")).unwrap();
+        let raw: Vec<u8> = "{ \"name\" : \"日本語 ®\" }\r\n".bytes().collect();
+        let s = Summary {
+            name: "x".into(),
+            ..Summary::default()
+        };
+        let Inserted::New(id) = w
+            .insert(
+                &NewCredential {
+                    raw: &raw,
+                    content_key: "k",
+                    source: "s",
+                    summary: &s,
+                    report: &report(true),
+                    kept_unverified: true,
+                },
+                Utc::now(),
+            )
+            .unwrap()
+        else {
+            panic!()
+        };
+        let rec = w.get(id).unwrap().unwrap();
+        assert_eq!(rec.raw, raw);
+        assert_eq!(rec.sha256, sha256_hex(&raw));
+        assert!(rec.listed.kept_unverified);
+        assert_eq!(rec.report.outcome, Outcome::Failed);
+    }
+}
