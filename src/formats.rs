@@ -92,11 +92,24 @@ pub type Item = Result<Credential, FormatError>;
 /// The outer `Err` means the whole input is unreadable; inner errors refuse
 /// single elements of an array while the others are still read.
 pub fn parse(bytes: &[u8]) -> Result<Vec<Item>, FormatError> {
+    parse_layer(bytes, true)
+}
+
+/// `unwrap_images`: whether a baked image may be opened; false inside one, so a
+/// hostile image nested in images cannot recurse without bound.
+fn parse_layer(bytes: &[u8], unwrap_images: bool) -> Result<Vec<Item>, FormatError> {
     if bytes.len() > MAX_INPUT_BYTES {
         return Err(FormatError::TooLarge {
             size: bytes.len(),
             max: MAX_INPUT_BYTES,
         });
+    }
+    // A baked badge image carries the credential inside; read that instead.
+    if unwrap_images && bytes.starts_with(PNG_SIGNATURE) {
+        return parse_layer(baked_png(bytes)?, false);
+    }
+    if let Some(inner) = baked_svg(bytes)?.filter(|_| unwrap_images) {
+        return parse_layer(inner, false);
     }
     let text = decode_text(bytes)?;
     let trimmed = text.trim_start_matches('\u{feff}').trim();
@@ -125,6 +138,84 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Item>, FormatError> {
     // A single credential keeps the whole input, byte for byte.
     let cred = credential_from(bytes.to_vec())?;
     Ok(vec![Ok(cred)])
+}
+
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+/// The credential baked into a PNG badge: an `iTXt` chunk with the keyword
+/// `openbadgecredential` (Open Badges 3.0 baking); OB 2.0 used `openbadges`.
+fn baked_png(bytes: &[u8]) -> Result<&[u8], FormatError> {
+    let not_baked = || FormatError::Binary {
+        what: "a PNG image with no Open Badges credential baked in".into(),
+    };
+    let mut rest = &bytes[PNG_SIGNATURE.len()..];
+    while rest.len() >= 12 {
+        let len = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+        let kind = &rest[4..8];
+        let Some(data) = rest.get(8..8 + len) else {
+            return Err(FormatError::Binary {
+                what: "a truncated PNG image".into(),
+            });
+        };
+        if kind == b"iTXt" {
+            // keyword \0 compression-flag method language \0 translated \0 text
+            let mut fields = data.splitn(2, |b| *b == 0);
+            let keyword = fields.next().unwrap_or_default();
+            let after = fields.next().unwrap_or_default();
+            if keyword == b"openbadges" {
+                return Err(FormatError::OpenBadges2);
+            }
+            if keyword == b"openbadgecredential" {
+                let [flag, _method, tail @ ..] = after else {
+                    return Err(not_baked());
+                };
+                if *flag != 0 {
+                    return Err(FormatError::Binary {
+                        what: "a PNG badge whose baked credential is compressed, which is not supported".into(),
+                    });
+                }
+                let mut tail = tail.splitn(3, |b| *b == 0);
+                let (_lang, _translated) = (tail.next(), tail.next());
+                return tail.next().ok_or_else(not_baked);
+            }
+        }
+        if kind == b"IEND" {
+            break;
+        }
+        rest = rest.get(12 + len..).unwrap_or_default();
+    }
+    Err(not_baked())
+}
+
+/// The credential baked into an SVG badge: the text of its
+/// `<openbadges:credential>` element (CDATA or plain text). `None` when the
+/// input is not an SVG document.
+fn baked_svg(bytes: &[u8]) -> Result<Option<&[u8]>, FormatError> {
+    let head = &bytes[..bytes.len().min(4096)];
+    let is_svg = head.first() == Some(&b'<') && head.windows(4).any(|w| w == b"<svg");
+    if !is_svg {
+        return Ok(None);
+    }
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    if find(bytes, b"<openbadges:assertion").is_some() {
+        return Err(FormatError::OpenBadges2);
+    }
+    let not_baked = || {
+        FormatError::NotCredential(
+            "it is an SVG image with no Open Badges credential baked in".into(),
+        )
+    };
+    let open = find(bytes, b"<openbadges:credential").ok_or_else(not_baked)?;
+    let after_open = &bytes[open..];
+    let body_start = find(after_open, b">").ok_or_else(not_baked)? + 1;
+    let body = &after_open[body_start..];
+    let body_end = find(body, b"</openbadges:credential>").ok_or_else(not_baked)?;
+    let body = &body[..body_end];
+    let inner = match (find(body, b"<![CDATA["), find(body, b"]]>")) {
+        (Some(s), Some(e)) if s + 9 <= e => &body[s + 9..e],
+        _ => body,
+    };
+    Ok(Some(inner))
 }
 
 fn decode_text(bytes: &[u8]) -> Result<&str, FormatError> {
@@ -489,6 +580,56 @@ mod tests {
         assert!(matches!(
             parse(deep_obj.as_bytes()),
             Err(FormatError::BadJson(_))
+        ));
+    }
+
+    fn png_with_itxt(keyword: &str, text: &str) -> Vec<u8> {
+        let mut png = PNG_SIGNATURE.to_vec();
+        let chunk = |png: &mut Vec<u8>, kind: &[u8], data: &[u8]| {
+            png.extend((data.len() as u32).to_be_bytes());
+            png.extend(kind);
+            png.extend(data);
+            png.extend([0, 0, 0, 0]); // CRC is not checked when reading
+        };
+        chunk(&mut png, b"IHDR", &[0; 13]);
+        let mut data = keyword.as_bytes().to_vec();
+        data.extend([0, 0, 0, 0, 0]);
+        data.extend(text.as_bytes());
+        chunk(&mut png, b"iTXt", &data);
+        chunk(&mut png, b"IEND", &[]);
+        png
+    }
+
+    #[test]
+    fn baked_badges_yield_the_embedded_credential_bytes() {
+        let png = png_with_itxt("openbadgecredential", MINIMAL);
+        let cred = parse(&png).unwrap().remove(0).unwrap();
+        assert_eq!(cred.raw, MINIMAL.as_bytes());
+        assert_eq!(
+            parse(&png_with_itxt("openbadges", "https://x")),
+            Err(FormatError::OpenBadges2)
+        );
+        assert!(matches!(
+            parse(&png_with_itxt("Comment", "hi")),
+            Err(FormatError::Binary { .. })
+        ));
+        let mut truncated = png_with_itxt("openbadgecredential", MINIMAL);
+        truncated.truncate(40);
+        assert!(matches!(parse(&truncated), Err(FormatError::Binary { .. })));
+        let nested = png_with_itxt("openbadgecredential", &String::from_utf8_lossy(&png));
+        assert!(
+            parse(&nested).is_err(),
+            "an image inside an image is not opened"
+        );
+
+        let svg = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:openbadges=\"https://purl.imsglobal.org/ob/v3p0\">\n<openbadges:credential><![CDATA[{MINIMAL}]]></openbadges:credential><circle r=\"4\"/></svg>"
+        );
+        let cred = parse(svg.as_bytes()).unwrap().remove(0).unwrap();
+        assert_eq!(cred.raw, MINIMAL.as_bytes());
+        assert!(matches!(
+            parse(b"<svg><circle/></svg>"),
+            Err(FormatError::NotCredential(_))
         ));
     }
 
