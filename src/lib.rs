@@ -1,10 +1,16 @@
 //! Satchel: a wallet for learners' micro-credentials.
 //!
 //! Data flows one way: bytes in ([`formats`]) → parsed credential → verification
-//! report ([`report`]) → stored record ([`store`]) → export. See `ARCHITECTURE.md`
-//! for the map and invariants.
+//! ([`verify`], using [`proof`], [`did`], [`canon`], [`contexts`]) → [`report`] →
+//! stored record ([`store`], composed by [`import`]) → export. See
+//! `ARCHITECTURE.md` for the map and the invariant each module keeps.
 
+pub mod canon;
 pub mod contexts;
+pub mod did;
 pub mod formats;
+pub mod import;
+pub mod proof;
 pub mod report;
 pub mod store;
+pub mod verify;

@@ -1,2 +1,438 @@
-//! The `satchel` command-line tool.
-fn main() {}
+//! The `satchel` command-line tool: a thin layer over the `satchel` library.
+//!
+//! Machine output goes to stdout (`--json`), progress and errors to stderr.
+//! Exit code: 0 when every input succeeded, 1 when any input failed, 2 when
+//! the command itself could not run (bad arguments, wallet unreadable).
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand, ValueEnum};
+use serde_json::json;
+
+use satchel::import::{self, ImportOptions, ItemResult};
+use satchel::store::{self, ListQuery, Sort, Wallet};
+use satchel::verify::{self, Outcome, Report, VerifyOptions};
+
+#[derive(Parser)]
+#[command(
+    name = "satchel",
+    version,
+    about = "A wallet for learners' micro-credentials: import, verify, store and share."
+)]
+struct Cli {
+    /// Wallet file (default: $SATCHEL_WALLET, else the platform data folder).
+    #[arg(long, global = true, value_name = "PATH")]
+    wallet: Option<PathBuf>,
+    /// Print machine-readable JSON on stdout.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Verify as of this time (RFC 3339) instead of now.
+    #[arg(long, global = true, value_name = "DATETIME", value_parser = parse_at)]
+    at: Option<DateTime<Utc>>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Verify credential files and store them in the wallet ("-" reads stdin).
+    Import {
+        /// Files holding one credential or a JSON array of them.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Keep credentials that fail verification, flagged as unverified.
+        #[arg(long)]
+        keep_unverified: bool,
+    },
+    /// Verify credential files without storing them ("-" reads stdin).
+    Verify {
+        /// Files holding one credential or a JSON array of them.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// List the wallet's credentials.
+    List {
+        /// Find words in name, achievement, issuer and description.
+        #[arg(long)]
+        search: Option<String>,
+        /// Only this issuer (DID or URL).
+        #[arg(long)]
+        issuer: Option<String>,
+        /// Only this outcome.
+        #[arg(long, value_enum)]
+        outcome: Option<OutcomeArg>,
+        /// Order.
+        #[arg(long, value_enum, default_value_t = SortArg::Date)]
+        sort: SortArg,
+        /// At most this many.
+        #[arg(long)]
+        limit: Option<u32>,
+        /// Skip this many.
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+    },
+    /// Show one credential and its latest verification.
+    Show {
+        /// Wallet id.
+        id: i64,
+    },
+    /// Verify stored credentials again (all when no id is given).
+    Reverify {
+        /// Wallet ids.
+        ids: Vec<i64>,
+    },
+    /// Remove a credential from the wallet.
+    Remove {
+        /// Wallet id.
+        id: i64,
+    },
+    /// Write a credential's original bytes to stdout, exactly as imported.
+    ExportRaw {
+        /// Wallet id.
+        id: i64,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutcomeArg {
+    Verified,
+    Warning,
+    Failed,
+    Unverifiable,
+}
+
+impl From<OutcomeArg> for Outcome {
+    fn from(o: OutcomeArg) -> Outcome {
+        match o {
+            OutcomeArg::Verified => Outcome::Verified,
+            OutcomeArg::Warning => Outcome::Warning,
+            OutcomeArg::Failed => Outcome::Failed,
+            OutcomeArg::Unverifiable => Outcome::Unverifiable,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SortArg {
+    /// Newest first.
+    Date,
+    /// Oldest first.
+    DateAsc,
+    /// A to Z.
+    Name,
+}
+
+fn parse_at(s: &str) -> Result<DateTime<Utc>, String> {
+    verify::parse_datetime(s).ok_or_else(|| format!("{s:?} is not an RFC 3339 date-time"))
+}
+
+/// A failure of the command itself (exit code 2).
+struct Fatal(String);
+
+impl<E: std::fmt::Display> From<E> for Fatal {
+    fn from(e: E) -> Fatal {
+        Fatal(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(Fatal(msg)) => {
+            eprintln!("satchel: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn open_wallet(cli: &Cli) -> Result<Wallet, Fatal> {
+    let path = store::resolve_wallet_path(cli.wallet.as_deref())?;
+    Wallet::open(&path).map_err(|e| Fatal(format!("cannot open wallet {}: {e}", path.display())))
+}
+
+fn verify_options(cli: &Cli) -> VerifyOptions {
+    VerifyOptions {
+        now: cli.at.unwrap_or_else(Utc::now),
+    }
+}
+
+/// Reads an input file, or stdin for "-"; a read error becomes a refused item.
+fn read_input(path: &PathBuf) -> Result<Vec<u8>, String> {
+    let limit = satchel::formats::MAX_INPUT_BYTES as u64 + 1;
+    let mut buf = Vec::new();
+    let read = if path.as_os_str() == "-" {
+        std::io::stdin().take(limit).read_to_end(&mut buf)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut buf))
+    };
+    read.map(|_| buf)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn unreadable_item(source: String, message: String, now: DateTime<Utc>) -> ItemResult {
+    let report = Report::unreadable(&message, now);
+    ItemResult {
+        source,
+        outcome: report.outcome,
+        checks: report.checks,
+        id: None,
+        result: import::Disposition::Refused,
+        message,
+    }
+}
+
+/// Runs `each` over the input files with progress on stderr for long batches.
+fn over_files(
+    files: &[PathBuf],
+    now: DateTime<Utc>,
+    mut each: impl FnMut(&str, &[u8]) -> Vec<ItemResult>,
+) -> Vec<ItemResult> {
+    let progress = files.len() >= 20 && std::io::stderr().is_terminal() || files.len() >= 100;
+    let mut results = Vec::new();
+    for (n, path) in files.iter().enumerate() {
+        let source = path.display().to_string();
+        match read_input(path) {
+            Ok(bytes) => results.extend(each(&source, &bytes)),
+            Err(msg) => results.push(unreadable_item(source, msg, now)),
+        }
+        if progress && ((n + 1) % 50 == 0 || n + 1 == files.len()) {
+            eprintln!("satchel: {}/{} files", n + 1, files.len());
+        }
+    }
+    results
+}
+
+fn print_items(cli: &Cli, items: &[ItemResult]) -> Result<bool, Fatal> {
+    let mut out = std::io::stdout().lock();
+    if cli.json {
+        serde_json::to_writer_pretty(&mut out, items)?;
+        writeln!(out)?;
+    } else {
+        for item in items {
+            let id = item.id.map(|i| format!(" #{i}")).unwrap_or_default();
+            writeln!(
+                out,
+                "{}: {}{} — {}",
+                item.source,
+                item.outcome.as_str(),
+                id,
+                item.message
+            )?;
+        }
+    }
+    Ok(items.iter().all(ItemResult::ok))
+}
+
+fn run(cli: &Cli) -> Result<bool, Fatal> {
+    let opts = verify_options(cli);
+    match &cli.command {
+        Command::Import {
+            files,
+            keep_unverified,
+        } => {
+            let mut wallet = open_wallet(cli)?;
+            let iopts = ImportOptions {
+                keep_unverified: *keep_unverified,
+                verify: opts.clone(),
+            };
+            let items = over_files(files, opts.now, |src, bytes| {
+                import::import_bytes(&mut wallet, src, bytes, &iopts)
+            });
+            let ok = print_items(cli, &items)?;
+            let count = |d| items.iter().filter(|i| i.result == d).count();
+            eprintln!(
+                "satchel: {} imported, {} duplicates, {} refused, {} errors",
+                count(import::Disposition::Imported),
+                count(import::Disposition::Duplicate),
+                count(import::Disposition::Refused),
+                count(import::Disposition::Error),
+            );
+            Ok(ok)
+        }
+        Command::Verify { files } => {
+            // Say which verified credentials are already in the wallet, without creating one.
+            let path = store::resolve_wallet_path(cli.wallet.as_deref())?;
+            let wallet = if path.exists() {
+                Wallet::open(&path).ok()
+            } else {
+                None
+            };
+            let items = over_files(files, opts.now, |src, bytes| {
+                import::check_bytes(src, bytes, &opts)
+                    .into_iter()
+                    .map(|c| {
+                        let id = match (&wallet, &c.credential) {
+                            (Some(w), Ok(cred)) => w
+                                .find_by_content_key(&import::content_key(cred))
+                                .ok()
+                                .flatten(),
+                            _ => None,
+                        };
+                        ItemResult {
+                            source: c.source,
+                            outcome: c.report.outcome,
+                            message: import::headline(&c.report),
+                            checks: c.report.checks,
+                            id,
+                            result: import::Disposition::Checked,
+                        }
+                    })
+                    .collect()
+            });
+            print_items(cli, &items)
+        }
+        Command::List {
+            search,
+            issuer,
+            outcome,
+            sort,
+            limit,
+            offset,
+        } => {
+            let wallet = open_wallet(cli)?;
+            let page = wallet.list(&ListQuery {
+                search: search.clone(),
+                issuer: issuer.clone(),
+                outcome: outcome.map(Outcome::from),
+                sort: match sort {
+                    SortArg::Date => Sort::DateDesc,
+                    SortArg::DateAsc => Sort::DateAsc,
+                    SortArg::Name => Sort::Name,
+                },
+                limit: *limit,
+                offset: *offset,
+            })?;
+            let mut out = std::io::stdout().lock();
+            if cli.json {
+                serde_json::to_writer_pretty(&mut out, &page.items)?;
+                writeln!(out)?;
+            } else {
+                for l in &page.items {
+                    let s = &l.summary;
+                    writeln!(
+                        out,
+                        "#{:<5} {:<13} {}  ({}, {})",
+                        l.id,
+                        l.outcome.as_str(),
+                        s.name,
+                        s.issuer_name
+                            .as_deref()
+                            .or(s.issuer_id.as_deref())
+                            .unwrap_or("unknown issuer"),
+                        s.valid_from.as_deref().unwrap_or("no date"),
+                    )?;
+                }
+                eprintln!(
+                    "satchel: {} of {} credentials",
+                    page.items.len(),
+                    page.total
+                );
+            }
+            Ok(true)
+        }
+        Command::Show { id } => {
+            let wallet = open_wallet(cli)?;
+            let Some(rec) = wallet.get(*id)? else {
+                eprintln!("satchel: no credential with id {id}");
+                return Ok(false);
+            };
+            let mut out = std::io::stdout().lock();
+            if cli.json {
+                let credential: serde_json::Value =
+                    serde_json::from_slice(&rec.raw).unwrap_or(serde_json::Value::Null);
+                let mut v = serde_json::to_value(&rec)?;
+                v["credential"] = credential;
+                serde_json::to_writer_pretty(&mut out, &v)?;
+                writeln!(out)?;
+            } else {
+                let s = &rec.listed.summary;
+                writeln!(out, "#{} {}", rec.listed.id, s.name)?;
+                let field =
+                    |out: &mut dyn Write, k: &str, v: &Option<String>| -> std::io::Result<()> {
+                        match v {
+                            Some(v) => writeln!(out, "  {k:<12} {v}"),
+                            None => Ok(()),
+                        }
+                    };
+                field(&mut out, "achievement", &s.achievement_name)?;
+                field(&mut out, "description", &s.description)?;
+                field(&mut out, "criteria", &s.criteria)?;
+                field(&mut out, "issuer", &s.issuer_name)?;
+                field(&mut out, "issuer id", &s.issuer_id)?;
+                field(&mut out, "subject", &s.subject_id)?;
+                field(&mut out, "valid from", &s.valid_from)?;
+                field(&mut out, "valid until", &s.valid_until)?;
+                writeln!(out, "  {:<12} {}", "sha256", rec.sha256)?;
+                writeln!(
+                    out,
+                    "  {:<12} {} (checked {})",
+                    "outcome",
+                    rec.report.outcome.as_str(),
+                    rec.report.checked_at
+                )?;
+                for c in &rec.report.checks {
+                    writeln!(
+                        out,
+                        "    [{:<4}] {:<15} {}",
+                        format!("{:?}", c.status).to_lowercase(),
+                        c.check,
+                        c.message
+                    )?;
+                }
+            }
+            Ok(true)
+        }
+        Command::Reverify { ids } => {
+            let mut wallet = open_wallet(cli)?;
+            let ids = if ids.is_empty() {
+                wallet.ids()?
+            } else {
+                ids.clone()
+            };
+            let mut items = Vec::new();
+            for id in ids {
+                let source = format!("wallet#{id}");
+                match import::reverify(&mut wallet, id, &opts) {
+                    Ok(report) => items.push(ItemResult {
+                        source,
+                        outcome: report.outcome,
+                        message: import::headline(&report),
+                        checks: report.checks,
+                        id: Some(id),
+                        result: import::Disposition::Checked,
+                    }),
+                    Err(e) => items.push(unreadable_item(source, e.to_string(), opts.now)),
+                }
+            }
+            print_items(cli, &items)
+        }
+        Command::Remove { id } => {
+            let mut wallet = open_wallet(cli)?;
+            let removed = wallet.remove(*id)?;
+            if cli.json {
+                println!("{}", json!({"id": id, "removed": removed}));
+            } else if removed {
+                eprintln!("satchel: removed #{id}");
+            } else {
+                eprintln!("satchel: no credential with id {id}");
+            }
+            Ok(removed)
+        }
+        Command::ExportRaw { id } => {
+            let wallet = open_wallet(cli)?;
+            let Some(rec) = wallet.get(*id)? else {
+                eprintln!("satchel: no credential with id {id}");
+                return Ok(false);
+            };
+            let mut out = std::io::stdout().lock();
+            out.write_all(&rec.raw)?;
+            out.flush()?;
+            Ok(true)
+        }
+    }
+}

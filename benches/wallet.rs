@@ -1,0 +1,216 @@
+//! Wallet benchmarks (a bench binary: these runs take seconds, too long for
+//! criterion's repeated sampling):
+//! - import of 10,000 signed OB 3.0 credentials into a fresh wallet;
+//! - search over 100,000 stored credentials.
+//!
+//! Run: `cargo bench --bench wallet`. Prints one line per measurement.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use ed25519_dalek::SigningKey;
+use satchel::did;
+use satchel::formats::Summary;
+use satchel::import::{import_bytes, Disposition, ImportOptions};
+use satchel::proof::{self, Cryptosuite, ProofOptions};
+use satchel::report::{Check, CheckStatus, Report};
+use satchel::store::{ListQuery, NewCredential, Wallet};
+use satchel::verify::VerifyOptions;
+use serde_json::json;
+
+const SUBJECTS: [&str; 8] = [
+    "Cloud Computing",
+    "Data Science",
+    "Project Management",
+    "Cybersecurity",
+    "Machine Learning",
+    "Web Development",
+    "Team Leadership",
+    "Technical Writing",
+];
+
+fn credential(n: usize, key: &SigningKey) -> Vec<u8> {
+    let did = did::did_key_from_public(&key.verifying_key());
+    let name = format!("{} Level {}", SUBJECTS[n % SUBJECTS.len()], n % 5 + 1);
+    let unsigned = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": format!("urn:uuid:10000000-0000-4000-8000-{n:012}"),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": name,
+        "issuer": {"id": did, "type": ["Profile"], "name": format!("Provider {}", n % 40), "url": "https://provider.example"},
+        "validFrom": format!("20{:02}-0{}-15T10:00:00Z", 15 + n % 10, 1 + n % 9),
+        "credentialSubject": {"type": ["AchievementSubject"], "id": "did:example:learner",
+            "achievement": {"id": format!("https://provider.example/a/{n}"), "type": ["Achievement"], "name": name,
+                "description": format!("Awarded for assessed project work in {name}."),
+                "criteria": {"narrative": "Completed all modules and the final assessment."}}}
+    });
+    let vm = format!("{did}#{}", did.trim_start_matches("did:key:"));
+    let signed = proof::sign(
+        &unsigned,
+        key,
+        &ProofOptions {
+            suite: Cryptosuite::EddsaRdfc2022,
+            verification_method: vm,
+            proof_purpose: "assertionMethod".into(),
+            created: Some("2024-01-01T00:00:00Z".into()),
+            challenge: None,
+            domain: None,
+        },
+    )
+    .expect("sign");
+    serde_json::to_vec(&signed).expect("serialise")
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn bench_import() {
+    let key = SigningKey::from_bytes(&[42; 32]);
+    let n = 10_000;
+    let t = Instant::now();
+    let creds: Vec<Vec<u8>> = (0..n).map(|i| credential(i, &key)).collect();
+    println!("setup: signed {n} credentials in {:.2?}", t.elapsed());
+    let opts = ImportOptions {
+        keep_unverified: false,
+        verify: VerifyOptions::offline_now(),
+    };
+    let mut runs = Vec::new();
+    for _ in 0..3 {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut wallet = Wallet::open(&dir.path().join("bench.db")).expect("open");
+        let t = Instant::now();
+        let mut imported = 0;
+        for (i, c) in creds.iter().enumerate() {
+            let r = import_bytes(&mut wallet, &format!("c{i}.json"), c, &opts);
+            imported += r
+                .iter()
+                .filter(|r| r.result == Disposition::Imported)
+                .count();
+        }
+        let took = t.elapsed();
+        assert_eq!(imported, n, "every credential verifies and is stored");
+        runs.push(took);
+    }
+    let m = median(runs);
+    println!(
+        "import {n} signed OB 3.0 credentials (verify + store) into a fresh wallet: {:.2?} median of 3 ({:.0} µs each)",
+        m,
+        m.as_secs_f64() * 1e6 / n as f64
+    );
+}
+
+fn bench_search() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut wallet = Wallet::open(&dir.path().join("search.db")).expect("open");
+    let report = Report::from_checks(
+        vec![Check::new("signature", CheckStatus::Pass, "ok")],
+        Utc::now(),
+    );
+    let total = 100_000;
+    let t = Instant::now();
+    for n in 0..total {
+        let name = format!("{} Level {}", SUBJECTS[n % SUBJECTS.len()], n % 5 + 1);
+        let summary = Summary {
+            name: name.clone(),
+            achievement_name: Some(name.clone()),
+            description: Some(format!(
+                "Awarded for assessed project work in {name}, cohort {n}."
+            )),
+            issuer_id: Some(format!("did:example:provider-{}", n % 40)),
+            issuer_name: Some(format!("Provider {}", n % 40)),
+            valid_from: Some(format!("20{:02}-01-15T10:00:00Z", 10 + n % 15)),
+            ..Summary::default()
+        };
+        let raw = format!("{{\"n\":{n}}}");
+        let key = format!("k{n}");
+        wallet
+            .insert(
+                &NewCredential {
+                    raw: raw.as_bytes(),
+                    content_key: &key,
+                    source: "bench",
+                    summary: &summary,
+                    report: &report,
+                    kept_unverified: false,
+                },
+                Utc::now(),
+            )
+            .expect("insert");
+    }
+    println!("setup: stored {total} credentials in {:.2?}", t.elapsed());
+    let queries = [
+        (
+            "rare word",
+            ListQuery {
+                search: Some("cohort 4242".into()),
+                limit: Some(50),
+                ..Default::default()
+            },
+        ),
+        (
+            "common word, first page",
+            ListQuery {
+                search: Some("cloud".into()),
+                limit: Some(50),
+                ..Default::default()
+            },
+        ),
+        (
+            "prefix",
+            ListQuery {
+                search: Some("cyber".into()),
+                limit: Some(50),
+                ..Default::default()
+            },
+        ),
+        (
+            "two words",
+            ListQuery {
+                search: Some("machine level".into()),
+                limit: Some(50),
+                ..Default::default()
+            },
+        ),
+        (
+            "issuer filter",
+            ListQuery {
+                issuer: Some("did:example:provider-7".into()),
+                limit: Some(50),
+                ..Default::default()
+            },
+        ),
+        (
+            "no filter, first page",
+            ListQuery {
+                limit: Some(50),
+                ..Default::default()
+            },
+        ),
+    ];
+    for (label, q) in queries {
+        let mut runs = Vec::new();
+        let mut found = 0;
+        for _ in 0..21 {
+            let t = Instant::now();
+            let page = wallet.list(&q).expect("list");
+            runs.push(t.elapsed());
+            found = page.total;
+        }
+        println!(
+            "search over {total} ({label}): {:.2?} median of 21, {found} matches",
+            median(runs)
+        );
+    }
+}
+
+fn main() {
+    // `cargo test --benches` runs bench binaries with no `--bench` flag: stay quick then.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("wallet bench: pass --bench (cargo bench) to run");
+        return;
+    }
+    bench_search();
+    bench_import();
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test of Satchel on a fresh Debian machine: installs what is needed
+# (system packages, cargo tools, npm packages), then lints, runs the library,
+# CLI and integration tests, and drives the desktop app end to end under Xvfb.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+
+# One build cache for every run on this machine (CI clones afresh each time).
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/satchel/target}"
+export CARGO_TERM_COLOR=never
+
+echo "== format and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "== library, CLI and integration tests"
+cargo test --workspace --locked
+
+echo "== end-to-end tests of the desktop app"
+bash scripts/e2e.sh

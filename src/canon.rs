@@ -1,0 +1,234 @@
+//! Canonical forms that signatures are computed over.
+//!
+//! - [`rdfc`]: JSON-LD → RDF (oxjsonld) → RDFC-1.0 canonical N-Quads (rdf-canon),
+//!   for `eddsa-rdfc-2022` and `Ed25519Signature2020`.
+//! - [`jcs`]: RFC 8785 JSON Canonicalization Scheme, for `eddsa-jcs-2022`.
+//!
+//! Invariants: contexts come only from [`crate::contexts`]; and, like the
+//! reference stack's "safe mode", a term that no context defines is an error
+//! ([`CanonError::UndefinedTerm`]), never silently dropped, so unsigned text
+//! cannot ride along with a valid signature.
+
+use std::error::Error as StdError;
+
+use oxjsonld::{JsonLdLoadDocumentOptions, JsonLdParser, JsonLdRemoteDocument};
+use serde_json::Value;
+
+use crate::contexts;
+
+/// Why a document has no canonical form.
+#[derive(Debug, thiserror::Error)]
+pub enum CanonError {
+    /// The document names a context Satchel does not ship.
+    #[error("unknown JSON-LD context {0} (contexts are never fetched from the network)")]
+    UnknownContext(String),
+    /// A term no context defines: it would be silently dropped from what is signed.
+    #[error("the term {0:?} is not defined by the credential's contexts, so it would not be covered by the signature")]
+    UndefinedTerm(String),
+    /// JSON-LD processing failed.
+    #[error("JSON-LD processing failed: {0}")]
+    JsonLd(String),
+    /// RDF dataset canonicalization failed.
+    #[error("RDF canonicalization failed: {0}")]
+    Rdfc(String),
+    /// JCS failed (a number JSON cannot represent exactly).
+    #[error("JSON canonicalization failed: {0}")]
+    Jcs(String),
+}
+
+/// An IRI prefix no real vocabulary uses; terms that land in it were undefined.
+const UNDEFINED_VOCAB: &str = "urn:satchel:undefined-term#";
+
+type LoadResult = Result<JsonLdRemoteDocument, Box<dyn StdError + Send + Sync>>;
+
+/// Answers context URLs from the shipped table only.
+fn load_shipped(url: &str, _options: &JsonLdLoadDocumentOptions) -> LoadResult {
+    match contexts::lookup(url) {
+        Some(doc) => Ok(JsonLdRemoteDocument {
+            document: doc.as_bytes().to_vec(),
+            document_url: url.to_string(),
+        }),
+        None => Err(Box::new(CanonError::UnknownContext(url.to_string()))),
+    }
+}
+
+/// JSON-LD to RDF: the dataset as oxrdf 0.3 quads.
+fn to_quads(doc: &Value) -> Result<Vec<oxrdf::Quad>, CanonError> {
+    // Name an unknown context precisely rather than as a loader failure.
+    for url in collect_context_urls(doc) {
+        if contexts::lookup(&url).is_none() {
+            return Err(CanonError::UnknownContext(url));
+        }
+    }
+    let bytes = serde_json::to_vec(doc).map_err(|e| CanonError::JsonLd(e.to_string()))?;
+    JsonLdParser::new()
+        .for_slice(&bytes)
+        .with_load_document_callback(load_shipped)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| CanonError::JsonLd(e.to_string()))
+}
+
+/// Every string value of an `@context` anywhere in the document (scoped
+/// contexts inside the shipped ones are shipped too).
+fn collect_context_urls(v: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(o) => {
+                for (k, child) in o {
+                    if k == "@context" {
+                        match child {
+                            Value::String(s) => out.push(s.clone()),
+                            Value::Array(items) => out.extend(
+                                items.iter().filter_map(|i| i.as_str().map(str::to_string)),
+                            ),
+                            _ => {}
+                        }
+                    }
+                    stack.push(child);
+                }
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The same document with a catch-all `@vocab` appended to its top-level
+/// context, so terms its own contexts leave undefined become visible IRIs.
+fn with_sentinel_vocab(doc: &Value) -> Value {
+    let mut doc = doc.clone();
+    if let Value::Object(o) = &mut doc {
+        let sentinel = serde_json::json!({ "@vocab": UNDEFINED_VOCAB });
+        let ctx = match o.remove("@context") {
+            Some(Value::Array(mut items)) => {
+                items.push(sentinel);
+                Value::Array(items)
+            }
+            Some(other) => Value::Array(vec![other, sentinel]),
+            None => Value::Array(vec![sentinel]),
+        };
+        o.insert("@context".to_string(), ctx);
+    }
+    doc
+}
+
+/// Safe mode: fails when the document holds a term its contexts do not define.
+///
+/// The document is converted a second time with a catch-all vocabulary
+/// appended. Terms the contexts define (including through their own `@vocab`,
+/// as VC 2.0's does) convert the same either way; an undefined term is dropped
+/// by the first conversion and appears under the catch-all in the second.
+fn check_no_dropped_terms(doc: &Value, quads: &[oxrdf::Quad]) -> Result<(), CanonError> {
+    let probe = to_quads(&with_sentinel_vocab(doc))?;
+    if probe.len() == quads.len() {
+        return Ok(());
+    }
+    let undefined = probe
+        .iter()
+        .flat_map(|q| [q.predicate.as_str().to_string(), q.object.to_string()])
+        .find_map(|iri| {
+            iri.trim_start_matches('<')
+                .strip_prefix(UNDEFINED_VOCAB)
+                .map(|t| t.trim_end_matches('>').to_string())
+        })
+        .unwrap_or_else(|| "(unknown)".to_string());
+    Err(CanonError::UndefinedTerm(undefined))
+}
+
+/// Converts oxrdf 0.3 quads to the oxrdf 0.2 dataset rdf-canon works on.
+fn to_dataset(quads: &[oxrdf::Quad]) -> Result<oxrdf02::Dataset, CanonError> {
+    let text: String = quads.iter().map(|q| format!("{q} .\n")).collect();
+    let mut ds = oxrdf02::Dataset::new();
+    for q in oxttl::NQuadsParser::new().for_reader(text.as_bytes()) {
+        let q = q.map_err(|e| CanonError::Rdfc(e.to_string()))?;
+        ds.insert(&q);
+    }
+    Ok(ds)
+}
+
+/// RDFC-1.0 canonical N-Quads of a JSON-LD document, in safe mode.
+pub fn rdfc(doc: &Value) -> Result<String, CanonError> {
+    let quads = to_quads(doc)?;
+    check_no_dropped_terms(doc, &quads)?;
+    let dataset = to_dataset(&quads)?;
+    rdf_canon::canonicalize(&dataset).map_err(|e| CanonError::Rdfc(e.to_string()))
+}
+
+/// RFC 8785 (JCS) canonical JSON text.
+pub fn jcs(v: &Value) -> Result<String, CanonError> {
+    serde_json_canonicalizer::to_string(v).map_err(|e| CanonError::Jcs(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn v1_doc(extra: Value) -> Value {
+        let mut d = json!({
+            "@context": ["https://www.w3.org/2018/credentials/v1"],
+            "type": ["VerifiableCredential"],
+            "issuer": "did:example:1",
+            "issuanceDate": "2024-01-01T00:00:00Z",
+            "credentialSubject": {"id": "did:example:2"}
+        });
+        if let (Value::Object(d), Value::Object(e)) = (&mut d, extra) {
+            d.extend(e);
+        }
+        d
+    }
+
+    #[test]
+    fn undefined_terms_are_errors_not_silently_dropped() {
+        assert!(rdfc(&v1_doc(json!({}))).is_ok());
+        let err = rdfc(&v1_doc(json!({"favouriteColour": "blue"}))).unwrap_err();
+        assert!(
+            matches!(&err, CanonError::UndefinedTerm(t) if t == "favouriteColour"),
+            "{err}"
+        );
+        let mut nested = v1_doc(json!({}));
+        nested["credentialSubject"]["nickname"] = json!("Ace");
+        assert!(matches!(rdfc(&nested), Err(CanonError::UndefinedTerm(t)) if t == "nickname"));
+    }
+
+    #[test]
+    fn undefined_terms_context_defines_extra_terms() {
+        let mut d = json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "issuer": "did:example:1",
+            "credentialSubject": {"id": "did:example:2", "favouriteColour": "blue"}
+        });
+        // The VC 2.0 context has no @vocab: the term is undefined.
+        assert!(matches!(rdfc(&d), Err(CanonError::UndefinedTerm(t)) if t == "favouriteColour"));
+        // An issuer who opts in with the undefined-terms context gets it kept.
+        d["@context"] = json!([
+            "https://www.w3.org/ns/credentials/v2",
+            "https://www.w3.org/ns/credentials/undefined-terms/v2"
+        ]);
+        let nq = rdfc(&d).unwrap();
+        assert!(
+            nq.contains(
+                "<https://www.w3.org/ns/credentials/undefined-term#favouriteColour> \"blue\""
+            ),
+            "{nq}"
+        );
+    }
+
+    #[test]
+    fn unknown_contexts_are_named() {
+        let d = json!({"@context": ["https://www.w3.org/ns/credentials/v2", "https://evil.example/ctx.json"], "type": "VerifiableCredential"});
+        assert!(
+            matches!(rdfc(&d), Err(CanonError::UnknownContext(u)) if u == "https://evil.example/ctx.json")
+        );
+    }
+
+    #[test]
+    fn jcs_sorts_keys_and_keeps_unicode() {
+        let v: Value = serde_json::from_str(r#"{"b": "é日", "a": [1.0, 2e1]}"#).unwrap();
+        assert_eq!(jcs(&v).unwrap(), r#"{"a":[1,20],"b":"é日"}"#);
+    }
+}

@@ -1,0 +1,114 @@
+//! Shared helpers for the integration tests: locating ../shared, making
+//! signed credentials with keys the tests own, running the CLI.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use ed25519_dalek::SigningKey;
+use satchel::did;
+use satchel::proof::{self, Cryptosuite, ProofOptions};
+use serde_json::{json, Value};
+
+/// `../shared/<sub>` beside the repository, or `None` with a printed notice.
+pub fn shared(sub: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(sub);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!(
+            "NOTICE: {} not found; skipping the tests that need it",
+            p.display()
+        );
+        None
+    }
+}
+
+/// A deterministic issuer key for test `n`.
+pub fn issuer_key(n: u8) -> SigningKey {
+    SigningKey::from_bytes(&[n; 32])
+}
+
+/// The did:key of a signing key.
+pub fn did_of(key: &SigningKey) -> String {
+    did::did_key_from_public(&key.verifying_key())
+}
+
+/// An unsigned Open Badges 3.0 credential issued by `issuer_did`.
+pub fn ob3(issuer_did: &str, n: usize, name: &str) -> Value {
+    json!({
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+        ],
+        "id": format!("urn:uuid:00000000-0000-4000-8000-{n:012}"),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": name,
+        "issuer": {"id": issuer_did, "type": ["Profile"], "name": "Test University Ünïcode 大学", "url": "https://uni.example"},
+        "validFrom": "2024-03-01T09:00:00Z",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "id": format!("did:example:learner-{n}"),
+            "achievement": {
+                "id": format!("https://uni.example/achievements/{n}"),
+                "type": ["Achievement"],
+                "name": name,
+                "description": format!("Awarded for work number {n}."),
+                "criteria": {"narrative": "Passed the assessment."}
+            }
+        }
+    })
+}
+
+/// Signs a credential with `key` (eddsa-rdfc-2022 unless told otherwise).
+pub fn sign(unsigned: &Value, key: &SigningKey, suite: Cryptosuite) -> Value {
+    let did = did_of(key);
+    let fragment = did.trim_start_matches("did:key:").to_string();
+    proof::sign(
+        unsigned,
+        key,
+        &ProofOptions {
+            suite,
+            verification_method: format!("{did}#{fragment}"),
+            proof_purpose: "assertionMethod".into(),
+            created: Some("2024-03-01T09:00:00Z".into()),
+            challenge: None,
+            domain: None,
+        },
+    )
+    .expect("signing a test credential")
+}
+
+/// A signed OB 3.0 credential number `n` from issuer key 7.
+pub fn signed_ob3(n: usize, name: &str) -> Value {
+    let key = issuer_key(7);
+    sign(
+        &ob3(&did_of(&key), n, name),
+        &key,
+        Cryptosuite::EddsaRdfc2022,
+    )
+}
+
+/// Runs the CLI with a wallet and arguments.
+pub fn satchel(wallet: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_satchel"))
+        .arg("--wallet")
+        .arg(wallet)
+        .args(args)
+        .env_remove("SATCHEL_WALLET")
+        .output()
+        .expect("running satchel")
+}
+
+/// Parses stdout as JSON.
+pub fn stdout_json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
