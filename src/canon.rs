@@ -96,18 +96,19 @@ fn collect_context_urls(v: &Value) -> Vec<String> {
     out
 }
 
-/// The same document with a catch-all `@vocab` appended to its top-level
-/// context, so terms its own contexts leave undefined become visible IRIs.
+/// The same document with a catch-all `@vocab` put before its top-level
+/// contexts: terms they leave undefined become visible IRIs, while a
+/// vocabulary of their own still takes precedence.
 fn with_sentinel_vocab(doc: &Value) -> Value {
     let mut doc = doc.clone();
     if let Value::Object(o) = &mut doc {
         let sentinel = serde_json::json!({ "@vocab": UNDEFINED_VOCAB });
         let ctx = match o.remove("@context") {
             Some(Value::Array(mut items)) => {
-                items.push(sentinel);
+                items.insert(0, sentinel);
                 Value::Array(items)
             }
-            Some(other) => Value::Array(vec![other, sentinel]),
+            Some(other) => Value::Array(vec![sentinel, other]),
             None => Value::Array(vec![sentinel]),
         };
         o.insert("@context".to_string(), ctx);
@@ -115,27 +116,28 @@ fn with_sentinel_vocab(doc: &Value) -> Value {
     doc
 }
 
-/// Safe mode: fails when the document holds a term its contexts do not define.
+/// JSON-LD to RDF in safe mode: fails when the document holds a term its
+/// contexts do not define.
 ///
-/// The document is converted a second time with a catch-all vocabulary
-/// appended. Terms the contexts define (including through their own `@vocab`,
-/// as VC 2.0's does) convert the same either way; an undefined term is dropped
-/// by the first conversion and appears under the catch-all in the second.
-fn check_no_dropped_terms(doc: &Value, quads: &[oxrdf::Quad]) -> Result<(), CanonError> {
-    let probe = to_quads(&with_sentinel_vocab(doc))?;
-    if probe.len() == quads.len() {
-        return Ok(());
-    }
-    let undefined = probe
+/// The document is converted with a catch-all vocabulary in front of its
+/// contexts. A defined term converts exactly as without it; an undefined one,
+/// which plain JSON-LD would silently drop, lands under the catch-all. So when
+/// no catch-all IRI appears, these quads are the document's own, and one
+/// conversion both checks and converts.
+fn to_quads_safe(doc: &Value) -> Result<Vec<oxrdf::Quad>, CanonError> {
+    let quads = to_quads(&with_sentinel_vocab(doc))?;
+    let undefined = quads
         .iter()
         .flat_map(|q| [q.predicate.as_str().to_string(), q.object.to_string()])
         .find_map(|iri| {
             iri.trim_start_matches('<')
                 .strip_prefix(UNDEFINED_VOCAB)
                 .map(|t| t.trim_end_matches('>').to_string())
-        })
-        .unwrap_or_else(|| "(unknown)".to_string());
-    Err(CanonError::UndefinedTerm(undefined))
+        });
+    match undefined {
+        Some(term) => Err(CanonError::UndefinedTerm(term)),
+        None => Ok(quads),
+    }
 }
 
 /// Converts oxrdf 0.3 quads to the oxrdf 0.2 dataset rdf-canon works on.
@@ -151,8 +153,7 @@ fn to_dataset(quads: &[oxrdf::Quad]) -> Result<oxrdf02::Dataset, CanonError> {
 
 /// RDFC-1.0 canonical N-Quads of a JSON-LD document, in safe mode.
 pub fn rdfc(doc: &Value) -> Result<String, CanonError> {
-    let quads = to_quads(doc)?;
-    check_no_dropped_terms(doc, &quads)?;
+    let quads = to_quads_safe(doc)?;
     let dataset = to_dataset(&quads)?;
     rdf_canon::canonicalize(&dataset).map_err(|e| CanonError::Rdfc(e.to_string()))
 }

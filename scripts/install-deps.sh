@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs everything Satchel's build, app and tests need on Debian 12
+# (idempotent; skips what is already there). Run as root (CI) or with sudo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+PKGS=(
+  build-essential pkg-config libssl-dev             # Rust crates with C parts
+  libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev  # Tauri 2 on Linux
+  xvfb webkit2gtk-driver imagemagick                 # headless app runs, WebDriver, screenshots
+  zbar-tools                                         # independent QR reader for tests
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: apt-get install ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "install-deps: cargo install tauri-driver"
+  cargo install tauri-driver --locked --quiet
+fi
