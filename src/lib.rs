@@ -8,9 +8,12 @@
 pub mod canon;
 pub mod contexts;
 pub mod did;
+pub mod export;
 pub mod formats;
+pub mod holder;
 pub mod import;
 pub mod proof;
+pub mod qr;
 pub mod report;
 pub mod store;
 pub mod verify;

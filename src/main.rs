@@ -12,7 +12,10 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::json;
 
+use satchel::export::{self, BundleOptions, PortfolioEntry};
+use satchel::holder::Holder;
 use satchel::import::{self, ImportOptions, ItemResult};
+use satchel::qr;
 use satchel::store::{self, ListQuery, Sort, Wallet};
 use satchel::verify::{self, Outcome, Report, VerifyOptions};
 
@@ -93,6 +96,68 @@ enum Command {
     ExportRaw {
         /// Wallet id.
         id: i64,
+    },
+    /// Share credentials: a signed verification bundle or an HTML portfolio.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+    /// Check a verification bundle: the learner's signature and every credential in it.
+    VerifyBundle {
+        /// The bundle (JSON) or a portfolio HTML file with one embedded.
+        file: PathBuf,
+        /// The nonce you gave the learner; the bundle must carry it.
+        #[arg(long)]
+        challenge: Option<String>,
+        /// Your domain; the bundle must name it.
+        #[arg(long)]
+        domain: Option<String>,
+    },
+    /// Make a QR code (PNG or SVG, by extension) that carries the signed credential.
+    Qr {
+        /// Wallet id.
+        id: i64,
+        /// Output file: code.png or code.svg.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Read a credential QR code from an image (PNG/JPEG) and verify it.
+    VerifyQr {
+        /// The image.
+        image: PathBuf,
+    },
+    /// Show the learner's own DID and where its key is kept.
+    Whoami,
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// A Verifiable Presentation of the credentials, signed by your key.
+    Bundle {
+        /// Wallet ids.
+        #[arg(required = true)]
+        ids: Vec<i64>,
+        /// The verifier's nonce, to stop replay.
+        #[arg(long)]
+        challenge: Option<String>,
+        /// The verifier's domain.
+        #[arg(long)]
+        domain: Option<String>,
+        /// Output file.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// A self-contained HTML portfolio (with the bundle embedded).
+    Portfolio {
+        /// Wallet ids.
+        #[arg(required = true)]
+        ids: Vec<i64>,
+        /// Your name as it should appear (remembered for next time).
+        #[arg(long)]
+        name: Option<String>,
+        /// Output file.
+        #[arg(short, long)]
+        output: PathBuf,
     },
 }
 
@@ -423,6 +488,92 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
             }
             Ok(removed)
         }
+        Command::Export { what } => export(cli, what, &opts),
+        Command::VerifyBundle {
+            file,
+            challenge,
+            domain,
+        } => {
+            let bytes = read_input(file).map_err(Fatal)?;
+            let expect = BundleOptions {
+                challenge: challenge.clone(),
+                domain: domain.clone(),
+            };
+            // A portfolio carries its bundle inside.
+            let bytes = match std::str::from_utf8(&bytes)
+                .ok()
+                .filter(|t| t.trim_start().starts_with('<'))
+            {
+                Some(html) => serde_json::to_vec(&export::bundle_from_portfolio(html)?)?,
+                None => bytes,
+            };
+            let items = export::verify_bundle(&file.display().to_string(), &bytes, &expect, &opts)?;
+            print_items(cli, &items)
+        }
+        Command::Qr { id, output } => {
+            let wallet = open_wallet(cli)?;
+            let rec = wallet
+                .get(*id)?
+                .ok_or_else(|| Fatal(format!("no credential with id {id}")))?;
+            let code = qr::encode(&rec.raw)?;
+            let is_svg = output
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+            let bytes = if is_svg {
+                code.svg().into_bytes()
+            } else {
+                code.png()?
+            };
+            std::fs::write(output, bytes)
+                .map_err(|e| Fatal(format!("cannot write {}: {e}", output.display())))?;
+            eprintln!(
+                "satchel: wrote {} (QR version {}, error correction {}, {} characters)",
+                output.display(),
+                code.version(),
+                code.ec_level(),
+                code.payload.len()
+            );
+            Ok(true)
+        }
+        Command::VerifyQr { image } => {
+            let source = image.display().to_string();
+            let items = match read_input(image).and_then(|b| {
+                qr::read_png(&b)
+                    .and_then(|text| qr::decode_payload(&text))
+                    .map_err(|e| e.to_string())
+            }) {
+                Ok(bytes) => import::check_bytes(&source, &bytes, &opts)
+                    .into_iter()
+                    .map(|c| ItemResult {
+                        source: c.source,
+                        outcome: c.report.outcome,
+                        message: import::headline(&c.report),
+                        checks: c.report.checks,
+                        id: None,
+                        result: import::Disposition::Checked,
+                    })
+                    .collect(),
+                Err(msg) => vec![unreadable_item(source, msg, opts.now)],
+            };
+            print_items(cli, &items)
+        }
+        Command::Whoami => {
+            let path = store::resolve_wallet_path(cli.wallet.as_deref())?;
+            let holder = Holder::load_or_create(&path)?;
+            if cli.json {
+                println!(
+                    "{}",
+                    json!({"did": holder.did, "key_storage": "file", "key_file": holder.key_file})
+                );
+            } else {
+                println!("{}", holder.did);
+                eprintln!(
+                    "satchel: private key kept in {} (owner-only file)",
+                    holder.key_file.display()
+                );
+            }
+            Ok(true)
+        }
         Command::ExportRaw { id } => {
             let wallet = open_wallet(cli)?;
             let Some(rec) = wallet.get(*id)? else {
@@ -435,4 +586,76 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
             Ok(true)
         }
     }
+}
+
+/// Setting key of the learner's display name (asked once).
+const LEARNER_NAME: &str = "learner_name";
+
+fn export(cli: &Cli, what: &ExportCommand, opts: &VerifyOptions) -> Result<bool, Fatal> {
+    let (ids, output) = match what {
+        ExportCommand::Bundle { ids, output, .. }
+        | ExportCommand::Portfolio { ids, output, .. } => (ids, output),
+    };
+    let wallet = open_wallet(cli)?;
+    let holder = Holder::load_or_create(wallet.path())?;
+    let records = ids
+        .iter()
+        .map(|id| wallet.get(*id)?.ok_or(store::StoreError::NotFound(*id)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let raws: Vec<&[u8]> = records.iter().map(|r| r.raw.as_slice()).collect();
+    let (challenge, domain) = match what {
+        ExportCommand::Bundle {
+            challenge, domain, ..
+        } => (challenge.clone(), domain.clone()),
+        ExportCommand::Portfolio { .. } => (None, None),
+    };
+    let bundle = export::bundle(
+        &holder,
+        &raws,
+        &BundleOptions { challenge, domain },
+        opts.now,
+    )?;
+    let bytes = match what {
+        ExportCommand::Bundle { .. } => serde_json::to_vec_pretty(&bundle)?,
+        ExportCommand::Portfolio { name, .. } => {
+            if let Some(n) = name {
+                wallet.set_setting(LEARNER_NAME, n)?;
+            }
+            let learner = wallet.setting(LEARNER_NAME)?.ok_or_else(|| {
+                Fatal(
+                    "your name is needed once for the portfolio: pass --name \"Your Name\"".into(),
+                )
+            })?;
+            // Status as of export time.
+            let reports: Vec<Report> = records
+                .iter()
+                .map(|r| {
+                    satchel::formats::parse(&r.raw)
+                        .ok()
+                        .and_then(|items| items.into_iter().next())
+                        .and_then(Result::ok)
+                        .map(|c| verify::verify_credential(&c, opts))
+                        .unwrap_or_else(|| r.report.clone())
+                })
+                .collect();
+            let entries: Vec<PortfolioEntry<'_>> = records
+                .iter()
+                .zip(&reports)
+                .map(|(r, report)| PortfolioEntry {
+                    summary: &r.listed.summary,
+                    report,
+                })
+                .collect();
+            export::portfolio_html(&learner, &entries, &bundle, opts.now).into_bytes()
+        }
+    };
+    std::fs::write(output, bytes)
+        .map_err(|e| Fatal(format!("cannot write {}: {e}", output.display())))?;
+    eprintln!(
+        "satchel: wrote {} ({} credentials, signed by {})",
+        output.display(),
+        records.len(),
+        holder.did
+    );
+    Ok(true)
 }
