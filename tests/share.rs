@@ -352,3 +352,77 @@ fn tampered_qr_payload_fails_and_svg_is_written() {
         "an SVG is not an image the reader takes"
     );
 }
+
+/// The reference JS stack (scripts/verify-with-digitalbazaar) accepts our
+/// bundles and rejects a tampered one or a wrong challenge. Runs only when
+/// node and the script's node_modules are present (`npm install` there).
+#[test]
+fn digitalbazaar_verifies_bundles() {
+    let script_dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/verify-with-digitalbazaar");
+    let have_node = Command::new("node").arg("--version").output().is_ok();
+    if !have_node || !script_dir.join("node_modules/@digitalbazaar/vc").exists() {
+        eprintln!("NOTICE: node or {}/node_modules missing; skipping the reference-stack check (run npm install there)", script_dir.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let wallet = dir.path().join("w.db");
+    let a = import(
+        &wallet,
+        dir.path(),
+        "a.json",
+        &signed_ob3(1, "Data Analysis"),
+    );
+    let b = import(
+        &wallet,
+        dir.path(),
+        "b.json",
+        &signed_ob3(2, "Public Speaking"),
+    );
+    let bundle = dir.path().join("bundle.json");
+    let out = satchel(
+        &wallet,
+        &[
+            "export",
+            "bundle",
+            &a.to_string(),
+            &b.to_string(),
+            "--challenge",
+            "n-123",
+            "--domain",
+            "jobs.example",
+            "-o",
+            bundle.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let js = |file: &Path, challenge: &str| {
+        let out = Command::new("node")
+            .current_dir(&script_dir)
+            .args([
+                "verify.mjs",
+                file.to_str().unwrap(),
+                "--challenge",
+                challenge,
+            ])
+            .args(["--domain", "jobs.example"])
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+        (out.status.success(), report)
+    };
+    let (ok, report) = js(&bundle, "n-123");
+    assert!(ok, "{report:#}");
+    assert_eq!(report["credentials"].as_array().unwrap().len(), 2);
+    assert!(!js(&bundle, "other").0);
+    let tampered = dir.path().join("tampered.json");
+    let text = fs::read_to_string(&bundle).unwrap();
+    assert!(text.contains("Public Speaking"));
+    fs::write(&tampered, text.replace("Public Speaking", "Brain Surgery")).unwrap();
+    assert!(!js(&tampered, "n-123").0);
+}
