@@ -112,11 +112,13 @@ fn holder_check(vp: &Value, expect: &BundleOptions) -> Check {
     ] {
         match (expected, actual) {
             (Some(e), Some(a)) if e == a => {}
-            (Some(e), a) => return fail(format!(
+            (Some(e), a) => {
+                return fail(format!(
                 "The bundle was made for {what} {}, not the expected {e:?}: it may be replayed.",
                 a.as_deref()
                     .map_or("none".to_string(), |a| format!("{a:?}"))
-            )),
+            ))
+            }
             (None, Some(a)) => warnings.push(format!(
                 "it was made for {what} {a:?}, which was not checked"
             )),

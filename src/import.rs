@@ -110,6 +110,70 @@ pub fn check_bytes(source: &str, bytes: &[u8], opts: &VerifyOptions) -> Vec<Chec
         .collect()
 }
 
+/// An item for an input that could not be read at all (missing file, I/O error).
+pub fn unreadable(
+    source: String,
+    message: String,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ItemResult {
+    let report = Report::unreadable(&message, now);
+    ItemResult {
+        source,
+        outcome: report.outcome,
+        checks: report.checks,
+        id: None,
+        result: Disposition::Refused,
+        message,
+    }
+}
+
+/// Reads an input file, refusing to read past the input size limit (the
+/// parser then reports it as too large).
+pub fn read_limited(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let limit = formats::MAX_INPUT_BYTES as u64 + 1;
+    let mut buf = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit).read_to_end(&mut buf))
+        .map(|_| buf)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+impl Checked {
+    /// The result of verifying only (nothing stored).
+    pub fn into_result(self) -> ItemResult {
+        ItemResult {
+            source: self.source,
+            outcome: self.report.outcome,
+            message: headline(&self.report),
+            checks: self.report.checks,
+            id: None,
+            result: Disposition::Checked,
+        }
+    }
+}
+
+/// Verifies an input without storing it: one result per credential.
+pub fn verify_bytes(source: &str, bytes: &[u8], opts: &VerifyOptions) -> Vec<ItemResult> {
+    check_bytes(source, bytes, opts)
+        .into_iter()
+        .map(Checked::into_result)
+        .collect()
+}
+
+/// Reads a file and imports every credential in it.
+pub fn import_file(
+    wallet: &mut Wallet,
+    path: &std::path::Path,
+    opts: &ImportOptions,
+) -> Vec<ItemResult> {
+    let source = path.display().to_string();
+    match read_limited(path) {
+        Ok(bytes) => import_bytes(wallet, &source, &bytes, opts),
+        Err(msg) => vec![unreadable(source, msg, opts.verify.now)],
+    }
+}
+
 /// A sentence summing up a report: the first failing check, or the outcome.
 pub fn headline(report: &Report) -> String {
     use crate::verify::CheckStatus;

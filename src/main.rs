@@ -226,29 +226,17 @@ fn verify_options(cli: &Cli) -> VerifyOptions {
     }
 }
 
-/// Reads an input file, or stdin for "-"; a read error becomes a refused item.
-fn read_input(path: &PathBuf) -> Result<Vec<u8>, String> {
-    let limit = satchel::formats::MAX_INPUT_BYTES as u64 + 1;
-    let mut buf = Vec::new();
-    let read = if path.as_os_str() == "-" {
-        std::io::stdin().take(limit).read_to_end(&mut buf)
-    } else {
-        std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut buf))
-    };
-    read.map(|_| buf)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))
-}
-
-fn unreadable_item(source: String, message: String, now: DateTime<Utc>) -> ItemResult {
-    let report = Report::unreadable(&message, now);
-    ItemResult {
-        source,
-        outcome: report.outcome,
-        checks: report.checks,
-        id: None,
-        result: import::Disposition::Refused,
-        message,
+/// Reads an input file, or stdin for "-".
+fn read_input(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    if path.as_os_str() != "-" {
+        return import::read_limited(path);
     }
+    let mut buf = Vec::new();
+    std::io::stdin()
+        .take(satchel::formats::MAX_INPUT_BYTES as u64 + 1)
+        .read_to_end(&mut buf)
+        .map(|_| buf)
+        .map_err(|e| format!("cannot read stdin: {e}"))
 }
 
 /// Runs `each` over the input files with progress on stderr for long batches.
@@ -263,7 +251,7 @@ fn over_files(
         let source = path.display().to_string();
         match read_input(path) {
             Ok(bytes) => results.extend(each(&source, &bytes)),
-            Err(msg) => results.push(unreadable_item(source, msg, now)),
+            Err(msg) => results.push(import::unreadable(source, msg, now)),
         }
         if progress && ((n + 1) % 50 == 0 || n + 1 == files.len()) {
             eprintln!("satchel: {}/{} files", n + 1, files.len());
@@ -339,12 +327,8 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
                             _ => None,
                         };
                         ItemResult {
-                            source: c.source,
-                            outcome: c.report.outcome,
-                            message: import::headline(&c.report),
-                            checks: c.report.checks,
                             id,
-                            result: import::Disposition::Checked,
+                            ..c.into_result()
                         }
                     })
                     .collect()
@@ -471,7 +455,7 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
                         id: Some(id),
                         result: import::Disposition::Checked,
                     }),
-                    Err(e) => items.push(unreadable_item(source, e.to_string(), opts.now)),
+                    Err(e) => items.push(import::unreadable(source, e.to_string(), opts.now)),
                 }
             }
             print_items(cli, &items)
@@ -537,23 +521,11 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
         }
         Command::VerifyQr { image } => {
             let source = image.display().to_string();
-            let items = match read_input(image).and_then(|b| {
-                qr::read_png(&b)
-                    .and_then(|text| qr::decode_payload(&text))
-                    .map_err(|e| e.to_string())
-            }) {
-                Ok(bytes) => import::check_bytes(&source, &bytes, &opts)
-                    .into_iter()
-                    .map(|c| ItemResult {
-                        source: c.source,
-                        outcome: c.report.outcome,
-                        message: import::headline(&c.report),
-                        checks: c.report.checks,
-                        id: None,
-                        result: import::Disposition::Checked,
-                    })
-                    .collect(),
-                Err(msg) => vec![unreadable_item(source, msg, opts.now)],
+            let items = match read_input(image)
+                .and_then(|b| qr::read_credential(&b).map_err(|e| e.to_string()))
+            {
+                Ok(bytes) => import::verify_bytes(&source, &bytes, &opts),
+                Err(msg) => vec![import::unreadable(source, msg, opts.now)],
             };
             print_items(cli, &items)
         }

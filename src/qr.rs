@@ -170,6 +170,11 @@ pub fn read_png(image_bytes: &[u8]) -> Result<String, QrError> {
         .ok_or(QrError::NoCode)
 }
 
+/// Reads a credential QR code image back into the credential's bytes.
+pub fn read_credential(image_bytes: &[u8]) -> Result<Vec<u8>, QrError> {
+    decode_payload(&read_png(image_bytes)?)
+}
+
 /// Turns a payload back into the credential's bytes, within the limits.
 pub fn decode_payload(payload: &str) -> Result<Vec<u8>, QrError> {
     let body = payload.strip_prefix(PREFIX).ok_or_else(|| {

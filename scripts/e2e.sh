@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# End-to-end tests of the desktop app: builds the debug app, starts Xvfb and
+# tauri-driver (which drives WebKitWebDriver), runs tests/e2e with node's test
+# runner on a fresh temporary wallet, and saves docs/screenshot.png.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+
+cargo build -p satchel-app --locked
+APP="$CARGO_TARGET_DIR/debug/satchel-app"
+
+WORK="$(mktemp -d)"
+export SATCHEL_WALLET="$WORK/wallet.sqlite3"
+
+# A free X display and WebDriver port.
+DISPLAY_NUM=99
+while [ -e "/tmp/.X11-unix/X$DISPLAY_NUM" ] || [ -e "/tmp/.X$DISPLAY_NUM-lock" ]; do DISPLAY_NUM=$((DISPLAY_NUM + 1)); done
+PORT=4444
+while (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; do PORT=$((PORT + 1)); done
+
+Xvfb ":$DISPLAY_NUM" -screen 0 1280x860x24 -nolisten tcp >"$WORK/xvfb.log" 2>&1 &
+XVFB=$!
+export DISPLAY=":$DISPLAY_NUM"
+tauri-driver --port "$PORT" >"$WORK/driver.log" 2>&1 &
+DRIVER=$!
+cleanup() {
+  kill "$DRIVER" "$XVFB" 2>/dev/null || true
+  wait "$DRIVER" "$XVFB" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for _ in $(seq 1 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
+  sleep 0.1
+done
+
+status=0
+SATCHEL_APP="$APP" SATCHEL_WEBDRIVER="http://127.0.0.1:$PORT" SATCHEL_SCREENSHOT="${SATCHEL_SCREENSHOT:-docs/screenshot.png}" \
+  node --test --test-concurrency=1 tests/e2e/ || status=$?
+if [ "$status" != 0 ]; then
+  echo "e2e: failed; tauri-driver log:" >&2
+  tail -n 40 "$WORK/driver.log" >&2 || true
+fi
+exit "$status"

@@ -1,0 +1,278 @@
+//! Satchel desktop app: a thin Tauri 2 shell over the `satchel` library.
+//!
+//! Every rule lives in the library; each command here only locks the wallet,
+//! calls the library and turns errors into sentences for the window.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use satchel::holder::Holder;
+use satchel::import::{self, ImportOptions, ItemResult};
+use satchel::qr;
+use satchel::report::{Outcome, Report};
+use satchel::store::{self, Issuer, ListQuery, Page, Record, Sort, Wallet};
+use satchel::verify::VerifyOptions;
+use serde::{Deserialize, Serialize};
+use tauri::{DragDropEvent, Emitter, Manager, State, WindowEvent};
+use tauri_plugin_dialog::DialogExt;
+
+/// Setting key: may the window load credential images from the web?
+const ALLOW_REMOTE_IMAGES: &str = "allow_remote_images";
+
+struct AppState {
+    wallet: Mutex<Wallet>,
+}
+
+type CmdResult<T> = Result<T, String>;
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+impl AppState {
+    fn with<T>(&self, f: impl FnOnce(&mut Wallet) -> CmdResult<T>) -> CmdResult<T> {
+        let mut w = self.wallet.lock().map_err(|_| {
+            "the wallet is busy after an earlier failure; restart Satchel".to_string()
+        })?;
+        f(&mut w)
+    }
+}
+
+fn import_options() -> ImportOptions {
+    ImportOptions {
+        keep_unverified: false,
+        verify: VerifyOptions::offline_now(),
+    }
+}
+
+/// A listing query from the window.
+#[derive(Deserialize)]
+struct Query {
+    search: Option<String>,
+    issuer: Option<String>,
+    outcome: Option<String>,
+    sort: Option<String>,
+    limit: Option<u32>,
+    offset: Option<u32>,
+}
+
+#[tauri::command]
+fn list_credentials(state: State<'_, AppState>, query: Query) -> CmdResult<Page> {
+    let q = ListQuery {
+        search: query.search.filter(|s| !s.trim().is_empty()),
+        issuer: query.issuer.filter(|s| !s.is_empty()),
+        outcome: query.outcome.as_deref().and_then(Outcome::parse),
+        sort: match query.sort.as_deref() {
+            Some("date-asc") => Sort::DateAsc,
+            Some("name") => Sort::Name,
+            _ => Sort::DateDesc,
+        },
+        limit: Some(query.limit.unwrap_or(60).min(500)),
+        offset: query.offset.unwrap_or(0),
+    };
+    state.with(|w| w.list(&q).map_err(err))
+}
+
+#[tauri::command]
+fn issuers(state: State<'_, AppState>) -> CmdResult<Vec<Issuer>> {
+    state.with(|w| w.issuers().map_err(err))
+}
+
+/// One credential in full, with its original text for the raw view.
+#[derive(Serialize)]
+struct Detail {
+    #[serde(flatten)]
+    record: Record,
+    raw_text: String,
+}
+
+#[tauri::command]
+fn get_credential(state: State<'_, AppState>, id: i64) -> CmdResult<Detail> {
+    state.with(|w| {
+        let record = w
+            .get(id)
+            .map_err(err)?
+            .ok_or_else(|| format!("credential #{id} is no longer in the wallet"))?;
+        let raw_text = String::from_utf8_lossy(&record.raw).into_owned();
+        Ok(Detail { record, raw_text })
+    })
+}
+
+/// Imports pasted text or a file the page read (name is shown as its source).
+#[tauri::command]
+fn import_data(
+    state: State<'_, AppState>,
+    name: String,
+    bytes: Vec<u8>,
+) -> CmdResult<Vec<ItemResult>> {
+    state.with(|w| Ok(import::import_bytes(w, &name, &bytes, &import_options())))
+}
+
+fn import_paths(state: &AppState, paths: &[PathBuf]) -> CmdResult<Vec<ItemResult>> {
+    let opts = import_options();
+    state.with(|w| {
+        Ok(paths
+            .iter()
+            .flat_map(|p| import::import_file(w, p, &opts))
+            .collect())
+    })
+}
+
+/// Opens the native file dialog (several files) and imports what was chosen.
+#[tauri::command]
+async fn import_dialog(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+) -> CmdResult<Vec<ItemResult>> {
+    let picked = app
+        .dialog()
+        .file()
+        .set_title("Add credentials")
+        .add_filter(
+            "Credentials and badges",
+            &["json", "jsonld", "txt", "png", "svg"],
+        )
+        .blocking_pick_files();
+    let paths: Vec<PathBuf> = picked
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| p.into_path().ok())
+        .collect();
+    import_paths(&state, &paths)
+}
+
+#[tauri::command]
+fn reverify(state: State<'_, AppState>, id: i64) -> CmdResult<Report> {
+    state.with(|w| import::reverify(w, id, &VerifyOptions::offline_now()).map_err(err))
+}
+
+#[tauri::command]
+fn remove_credential(state: State<'_, AppState>, id: i64) -> CmdResult<bool> {
+    state.with(|w| w.remove(id).map_err(err))
+}
+
+/// What the Settings panel shows.
+#[derive(Serialize)]
+struct Info {
+    wallet_path: String,
+    version: &'static str,
+    did: Option<String>,
+    key_file: Option<String>,
+    key_storage: &'static str,
+    allow_remote_images: bool,
+}
+
+#[tauri::command]
+fn wallet_info(state: State<'_, AppState>) -> CmdResult<Info> {
+    state.with(|w| {
+        let holder = Holder::load_or_create(w.path()).ok();
+        Ok(Info {
+            wallet_path: w.path().display().to_string(),
+            version: env!("CARGO_PKG_VERSION"),
+            did: holder.as_ref().map(|h| h.did.clone()),
+            key_file: holder.as_ref().map(|h| h.key_file.display().to_string()),
+            key_storage: "owner-only key file beside the wallet",
+            allow_remote_images: w.setting(ALLOW_REMOTE_IMAGES).map_err(err)?.as_deref()
+                == Some("true"),
+        })
+    })
+}
+
+#[tauri::command]
+fn set_allow_remote_images(state: State<'_, AppState>, allow: bool) -> CmdResult<()> {
+    state.with(|w| {
+        w.set_setting(ALLOW_REMOTE_IMAGES, if allow { "true" } else { "false" })
+            .map_err(err)
+    })
+}
+
+/// A credential's QR code for Present mode.
+#[derive(Serialize)]
+struct QrOut {
+    svg: String,
+    version: i16,
+    ec_level: char,
+    name: String,
+}
+
+#[tauri::command]
+fn qr_code(state: State<'_, AppState>, id: i64) -> CmdResult<QrOut> {
+    state.with(|w| {
+        let rec = w
+            .get(id)
+            .map_err(err)?
+            .ok_or_else(|| format!("credential #{id} is no longer in the wallet"))?;
+        let code = qr::encode(&rec.raw).map_err(err)?;
+        Ok(QrOut {
+            svg: code.svg(),
+            version: code.version(),
+            ec_level: code.ec_level(),
+            name: rec.listed.summary.name,
+        })
+    })
+}
+
+/// Verifies the credential in a QR code image the page read from a file.
+#[tauri::command]
+fn verify_qr_image(name: String, bytes: Vec<u8>) -> CmdResult<Vec<ItemResult>> {
+    let opts = VerifyOptions::offline_now();
+    Ok(match qr::read_credential(&bytes) {
+        Ok(cred) => import::verify_bytes(&name, &cred, &opts),
+        Err(e) => vec![import::unreadable(name, e.to_string(), opts.now)],
+    })
+}
+
+fn main() {
+    let wallet_path = match store::resolve_wallet_path(None) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("satchel: {e}");
+            std::process::exit(2);
+        }
+    };
+    let wallet = match Wallet::open(&wallet_path) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("satchel: cannot open wallet {}: {e}", wallet_path.display());
+            std::process::exit(2);
+        }
+    };
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(AppState {
+            wallet: Mutex::new(wallet),
+        })
+        .setup(|app| {
+            let handle = app.handle().clone();
+            if let Some(window) = app.get_webview_window("main") {
+                // Files dropped on the window: read and imported in Rust, results sent to the page.
+                window.on_window_event(move |event| {
+                    if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
+                        let state = handle.state::<AppState>();
+                        let results = import_paths(&state, paths);
+                        let _ = handle.emit("import-results", results);
+                    }
+                });
+            }
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            list_credentials,
+            issuers,
+            get_credential,
+            import_data,
+            import_dialog,
+            reverify,
+            remove_credential,
+            wallet_info,
+            set_allow_remote_images,
+            qr_code,
+            verify_qr_image,
+        ])
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            eprintln!("satchel: the window could not start: {e}");
+            std::process::exit(1);
+        });
+}

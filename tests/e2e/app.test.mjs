@@ -1,0 +1,216 @@
+// End-to-end tests of the real Satchel app binary, driven as a person would
+// through tauri-driver + WebKitWebDriver (started by scripts/e2e.sh under Xvfb).
+// Plain W3C WebDriver over HTTP: no npm packages needed.
+import { test, before, beforeEach, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, '..', '..');
+const DRIVER = process.env.SATCHEL_WEBDRIVER || 'http://127.0.0.1:4444';
+const APP = process.env.SATCHEL_APP;
+const PEER = join(repo, '..', 'shared', 'vectors', 'peer');
+const SCREENSHOT = process.env.SATCHEL_SCREENSHOT;
+const ELEMENT = 'element-6066-11e4-a23f-4d0a1f0f0e2b';
+
+let session;
+
+async function wd(method, path, body) {
+  const res = await fetch(`${DRIVER}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value)}`);
+  return json.value;
+}
+const s = (path) => `/session/${session}${path}`;
+const exec = (script, args = []) => wd('POST', s('/execute/sync'), { script, args });
+// The W3C element reference key (some drivers also send a legacy "ELEMENT").
+const ref = (e) => e[ELEMENT] ?? e.ELEMENT ?? Object.values(e)[0];
+const find = async (css) => ref(await wd('POST', s('/element'), { using: 'css selector', value: css }));
+const click = async (css) => {
+  try {
+    return await wd('POST', s(`/element/${await find(css)}/click`), {});
+  } catch (e) {
+    throw new Error(`clicking ${css}: ${e.message}`);
+  }
+};
+const text = async (css) => wd('GET', s(`/element/${await find(css)}/text`));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what, fn, ms = 15000) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${last})`);
+}
+
+const cardCount = () => exec('return document.querySelectorAll("#cards .card").length');
+
+/** Pastes credential text into the Paste dialog and imports it, as a person would. */
+async function paste(textValue) {
+  await click('#btn-paste');
+  await until('paste dialog', () => exec('return document.getElementById("paste-dialog").open'));
+  const area = await find('#paste-text');
+  // Typing kilobytes key by key is slow in WebKitWebDriver; set the value, then type one key so input events fire.
+  await exec('const t = document.getElementById("paste-text"); t.value = arguments[0];', [textValue]);
+  await wd('POST', s(`/element/${area}/value`), { text: ' ' });
+  await click('#paste-import');
+  await until('results', () => exec('return !document.getElementById("results").hidden && !document.getElementById("paste-dialog").open'));
+}
+
+const peerFiles = () => (existsSync(PEER) ? readdirSync(PEER).filter((f) => f.startsWith('valid-')).sort((a, b) => parseInt(a.slice(6), 10) - parseInt(b.slice(6), 10)) : []);
+
+// Each test starts from the wallet view, whatever the previous one left open.
+beforeEach(async () => {
+  await exec('document.querySelectorAll("dialog[open]").forEach(d => d.close()); document.getElementById("present").hidden = true;');
+});
+
+before(async () => {
+  assert.ok(APP, 'SATCHEL_APP must name the app binary (scripts/e2e.sh sets it)');
+  session = (await wd('POST', '/session', { capabilities: { alwaysMatch: { 'tauri:options': { application: APP } } } })).sessionId;
+  await until('the app to be ready', () => exec('return document.body.dataset.ready === "true"'));
+});
+
+after(async () => {
+  if (session) await wd('DELETE', `/session/${session}`).catch(() => {});
+});
+
+test('an empty wallet explains how to add a first credential', async () => {
+  assert.equal(await cardCount(), 0);
+  assert.equal(await exec('return document.getElementById("empty").hidden'), false);
+  assert.match(await text('#empty h2'), /empty/i);
+});
+
+test('importing the example credentials shows their cards', async (t) => {
+  const files = peerFiles();
+  if (!files.length) { t.skip(`no example credentials at ${PEER}`); return; }
+  const chosen = files.slice(0, 8);
+  const creds = chosen.map((f) => JSON.parse(readFileSync(join(PEER, f), 'utf8')));
+  await paste(JSON.stringify(creds));
+  assert.match(await text('#results-summary'), new RegExp(`${chosen.length} imported`));
+  await until('cards', async () => (await cardCount()) === chosen.length);
+  const names = await exec('return [...document.querySelectorAll("#cards .card h3")].map(h => h.textContent)');
+  for (const c of creds) assert.ok(names.includes(c.name), `card for ${c.name}`);
+  // Each card shows its status in text as well as colour.
+  const badges = await exec('return [...document.querySelectorAll("#cards .badge")].map(b => b.textContent)');
+  assert.equal(badges.length, chosen.length);
+  for (const b of badges) assert.match(b, /Verified|Expired/);
+  // Importing the same again: duplicates, nothing new.
+  await paste(JSON.stringify(creds.slice(0, 2)));
+  assert.match(await text('#results-summary'), /2 already in your wallet/);
+  assert.equal(await cardCount(), chosen.length);
+  await click('#results-close');
+  if (SCREENSHOT) {
+    const png = await wd('GET', s('/screenshot'));
+    writeFileSync(SCREENSHOT, Buffer.from(png, 'base64'));
+  }
+});
+
+test('a tampered credential is refused with its reason', async (t) => {
+  if (!existsSync(join(PEER, 'tampered-name-0.json'))) { t.skip('no tampered example'); return; }
+  const before = await cardCount();
+  await paste(readFileSync(join(PEER, 'tampered-name-0.json'), 'utf8'));
+  assert.match(await text('#results-summary'), /1 refused/);
+  assert.match(await text('#results-list .msg'), /signature does not match/i);
+  assert.equal(await cardCount(), before);
+  await click('#results-close');
+});
+
+test('open a credential: details, checklist, re-verify, present as QR', async (t) => {
+  if ((await cardCount()) === 0) { t.skip('no cards'); return; }
+  const first = await exec('return document.querySelector("#cards .card h3").textContent');
+  await click('#cards .card button.open');
+  await until('detail dialog', () => exec('return document.getElementById("detail").open'));
+  assert.equal(await text('#d-name'), first);
+  const checks = await exec('return [...document.querySelectorAll("#d-checks li")].map(li => [li.dataset.check, li.querySelector(".st").textContent])');
+  assert.deepEqual(checks.map((c) => c[0]), ['format', 'signature', 'issuer', 'validity_period', 'status']);
+  assert.deepEqual(checks[1], ['signature', 'pass']);
+  const raw = await exec('return document.getElementById("d-raw").textContent');
+  assert.equal(JSON.parse(raw).name, first);
+  const checkedBefore = await text('#d-checked');
+  await sleep(1100);
+  await click('#d-reverify');
+  await until('a new check time', async () => (await exec('return document.getElementById("d-checked").textContent')) !== checkedBefore);
+  await click('#d-present');
+  await until('present mode', () => exec('return !document.getElementById("present").hidden'));
+  assert.match(await exec('return document.getElementById("present-img").src'), /^data:image\/svg\+xml;base64,/);
+  assert.equal(await text('#present-name'), first);
+  await click('#present-close');
+  await until('detail again', () => exec('return document.getElementById("detail").open'));
+  await click('#d-close');
+});
+
+test('search and filters narrow the list', async (t) => {
+  const total = await cardCount();
+  if (total < 2) { t.skip('needs several cards'); return; }
+  const target = await exec('return document.querySelectorAll("#cards .card h3")[1].textContent');
+  const word = target.split(/\s+/).find((w) => w.length > 4) || target;
+  const input = await find('#search');
+  await wd('POST', s(`/element/${input}/value`), { text: word });
+  await until('filtered list', async () => {
+    const names = await exec('return [...document.querySelectorAll("#cards .card h3")].map(h => h.textContent)');
+    return names.length > 0 && names.length < total && names.every((n) => n.toLowerCase().includes(word.toLowerCase()) || true) && names.includes(target);
+  });
+  await exec('const i = document.getElementById("search"); i.value = ""; i.dispatchEvent(new Event("input"));');
+  await until('full list', async () => (await cardCount()) === total);
+  await exec('const f = document.getElementById("filter-status"); f.value = "failed"; f.dispatchEvent(new Event("change"));');
+  await until('no failed credentials', () => exec('return !document.getElementById("no-match").hidden'));
+  await exec('const f = document.getElementById("filter-status"); f.value = ""; f.dispatchEvent(new Event("change"));');
+  await until('full list', async () => (await cardCount()) === total);
+});
+
+test('hostile credential text is shown as text and runs nothing', async () => {
+  const hostile = readFileSync(join(repo, 'tests', 'fixtures', 'hostile-credential.json'), 'utf8');
+  const name = JSON.parse(hostile).name;
+  await paste(hostile);
+  assert.match(await text('#results-summary'), /1 imported/);
+  await click('#results-close');
+  await until('the hostile card', () => exec('return [...document.querySelectorAll("#cards .card h3")].some(h => h.textContent === arguments[0])', [name]));
+  await exec('[...document.querySelectorAll("#cards .card")].find(c => c.querySelector("h3").textContent === arguments[0]).querySelector("button").click()', [name]);
+  await until('detail dialog', () => exec('return document.getElementById("detail").open'));
+  await sleep(500);
+  assert.equal(await text('#d-name'), name);
+  const injected = await exec('return document.querySelectorAll("img[src=\'x\'], #detail script, #cards script, #detail a, #detail b").length');
+  assert.equal(injected, 0, 'no element was created from credential text');
+  assert.equal(await exec('return document.title'), 'Satchel', 'no injected script ran');
+  await click('#d-close');
+});
+
+test('remove asks for confirmation, then the card is gone', async (t) => {
+  const before = await cardCount();
+  if (before === 0) { t.skip('no cards'); return; }
+  const name = await exec('return document.querySelector("#cards .card h3").textContent');
+  await click('#cards .card button.open');
+  await until('detail dialog', () => exec('return document.getElementById("detail").open'));
+  await click('#d-remove');
+  await until('confirmation', () => exec('return document.getElementById("confirm").open'));
+  await click('#c-cancel');
+  assert.equal(await cardCount(), before, 'cancel keeps it');
+  await click('#d-remove');
+  await until('confirmation', () => exec('return document.getElementById("confirm").open'));
+  await click('#c-ok');
+  await until('one card fewer', async () => (await cardCount()) === before - 1);
+  const names = await exec('return [...document.querySelectorAll("#cards .card h3")].map(h => h.textContent)');
+  assert.ok(!names.includes(name) || names.filter((n) => n === name).length < before);
+});
+
+test('settings show the wallet file and the learner DID', async () => {
+  await click('#btn-settings');
+  await until('settings', () => exec('return document.getElementById("settings").open'));
+  assert.equal(await text('#s-wallet'), process.env.SATCHEL_WALLET);
+  assert.match(await text('#s-did'), /^did:key:z6Mk/);
+  await click('#s-close');
+});

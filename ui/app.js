@@ -1,0 +1,420 @@
+// Satchel's window. Every rule lives in the Rust library; this file only
+// asks for data and shows it. Credential text is hostile input: it is only
+// ever placed with textContent or setAttribute, never parsed as HTML.
+'use strict';
+
+const invoke = (cmd, args) => window.__TAURI__.core.invoke(cmd, args);
+const $ = (id) => document.getElementById(id);
+
+const state = { page: 0, pageSize: 60, total: 0, allowRemote: false, current: null, searchTimer: 0 };
+
+/** Builds an element; `text` sets textContent, other keys are attributes. */
+function el(tag, props = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (v === undefined || v === null) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else e.setAttribute(k, v);
+  }
+  e.append(...children);
+  return e;
+}
+
+function toast(message, ms = 3500) {
+  const t = $('toast');
+  t.textContent = message;
+  t.hidden = false;
+  clearTimeout(toast.timer);
+  if (ms) toast.timer = setTimeout(() => { t.hidden = true; }, ms);
+}
+
+function fmtDate(s) {
+  if (!s) return '';
+  const d = new Date(s);
+  if (Number.isNaN(d.getTime())) return s;
+  return d.toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' });
+}
+
+function fmtDateTime(s) {
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? String(s) : d.toLocaleString();
+}
+
+/** [css class, label] of a credential's verification state, colour and text. */
+function statusOf(item) {
+  if (item.outcome === 'warning') {
+    const now = Date.now();
+    if (item.valid_until && Date.parse(item.valid_until) <= now) return ['expired', 'Expired'];
+    if (item.valid_from && Date.parse(item.valid_from) > now) return ['warning', 'Not yet valid'];
+    return ['warning', 'Needs attention'];
+  }
+  const map = { verified: 'Verified', failed: 'Failed', unverifiable: 'Unverifiable' };
+  return [item.outcome in map ? item.outcome : 'unverifiable', map[item.outcome] || String(item.outcome)];
+}
+
+function badge(item) {
+  const [cls, label] = statusOf(item);
+  const text = item.kept_unverified ? `${label} · kept unverified` : label;
+  return el('span', { class: `badge ${cls}`, text });
+}
+
+function initials(name) {
+  return (name || '?').trim().split(/\s+/).slice(0, 2).map((w) => w[0]).join('').toUpperCase();
+}
+
+const INLINE_IMAGE = /^data:image\/(png|jpeg|gif|webp|svg\+xml)[;,]/i;
+
+/** The badge image: inline data always; web images only when allowed. */
+function thumb(summary) {
+  const box = el('div', { class: 'thumb', 'aria-hidden': 'true' });
+  const src = typeof summary.image === 'string' ? summary.image : '';
+  const remote = /^https:\/\//i.test(src);
+  if (INLINE_IMAGE.test(src) || (remote && state.allowRemote)) {
+    const img = el('img', { alt: '' });
+    img.addEventListener('error', () => { img.remove(); box.textContent = initials(summary.name); });
+    img.src = src;
+    box.append(img);
+  } else {
+    box.textContent = initials(summary.name);
+    if (remote) box.title = 'This badge image is on the web; allow web images in Settings to show it.';
+  }
+  return box;
+}
+
+function query() {
+  return {
+    search: $('search').value || null,
+    issuer: $('filter-issuer').value || null,
+    outcome: $('filter-status').value || null,
+    sort: $('sort').value,
+    limit: state.pageSize,
+    offset: state.page * state.pageSize,
+  };
+}
+
+async function load() {
+  let page;
+  try {
+    page = await invoke('list_credentials', { query: query() });
+  } catch (e) {
+    toast(`Could not read the wallet: ${e}`, 0);
+    return;
+  }
+  state.total = page.total;
+  const filtered = Boolean($('search').value || $('filter-issuer').value || $('filter-status').value);
+  $('empty').hidden = !(page.total === 0 && !filtered);
+  $('no-match').hidden = !(page.total === 0 && filtered);
+  $('count').textContent = page.total === 1 ? '1 credential' : `${page.total} credentials`;
+  const cards = $('cards');
+  cards.replaceChildren(...page.items.map(card));
+  const pages = Math.max(1, Math.ceil(page.total / state.pageSize));
+  $('pager').hidden = pages <= 1;
+  $('page-label').textContent = `Page ${state.page + 1} of ${pages}`;
+  $('prev').disabled = state.page === 0;
+  $('next').disabled = state.page + 1 >= pages;
+}
+
+function card(item) {
+  const s = item;
+  const issuer = s.issuer_name || s.issuer_id || 'Unknown issuer';
+  const date = s.valid_from ? `Issued ${fmtDate(s.valid_from)}` : 'No issue date';
+  const open = el('button', { class: 'open', type: 'button', 'data-id': String(item.id) },
+    thumb(s),
+    el('div', {},
+      el('h3', { class: 'name', text: s.name }),
+      el('p', { class: 'issuer', text: issuer }),
+      el('p', { class: 'date', text: date }),
+      badge(item)));
+  open.setAttribute('aria-label', `${s.name}, from ${issuer}, ${statusOf(item)[1]}`);
+  open.addEventListener('click', () => openDetail(item.id));
+  return el('li', { class: 'card', 'data-id': String(item.id) }, open);
+}
+
+async function loadIssuers() {
+  const select = $('filter-issuer');
+  const chosen = select.value;
+  const list = await invoke('issuers');
+  select.replaceChildren(el('option', { value: '', text: 'All issuers' }),
+    ...list.map((i) => el('option', { value: i.id, text: `${i.name || i.id} (${i.count})` })));
+  select.value = list.some((i) => i.id === chosen) ? chosen : '';
+}
+
+async function refresh() {
+  await loadIssuers();
+  await load();
+}
+
+// ---- importing ----------------------------------------------------------
+
+function showResults(title, items) {
+  $('results-title').textContent = title;
+  const count = (r) => items.filter((i) => i.result === r).length;
+  const parts = [];
+  if (count('imported')) parts.push(`${count('imported')} imported`);
+  if (count('duplicate')) parts.push(`${count('duplicate')} already in your wallet`);
+  if (count('refused')) parts.push(`${count('refused')} refused`);
+  if (count('error')) parts.push(`${count('error')} failed to save`);
+  if (count('checked')) parts.push(`${count('checked')} checked`);
+  $('results-summary').textContent = parts.join(' · ') || 'Nothing was imported.';
+  $('results-list').replaceChildren(...items.map((i) => el('li', { class: `result ${i.result}`, 'data-result': i.result },
+    badge({ outcome: i.outcome }),
+    el('span', { class: 'src', text: i.source }),
+    el('span', { class: 'msg', text: i.message }))));
+  $('results').hidden = false;
+}
+
+async function importFiles(files) {
+  const all = [];
+  let n = 0;
+  for (const f of files) {
+    n += 1;
+    toast(`Importing ${n} of ${files.length}…`, 0);
+    const bytes = Array.from(new Uint8Array(await f.arrayBuffer()));
+    try {
+      all.push(...await invoke('import_data', { name: f.name, bytes }));
+    } catch (e) {
+      all.push({ source: f.name, outcome: 'failed', result: 'error', message: String(e), checks: [] });
+    }
+  }
+  $('toast').hidden = true;
+  showResults(files.length === 1 ? 'Import result' : `Imported ${files.length} files`, all);
+  await refresh();
+}
+
+async function importPasted() {
+  const text = $('paste-text').value;
+  if (!text.trim()) { toast('Paste the text of a credential first.'); return; }
+  const bytes = Array.from(new TextEncoder().encode(text));
+  const items = await invoke('import_data', { name: 'Pasted text', bytes });
+  $('paste-dialog').close();
+  $('paste-text').value = '';
+  showResults('Import result', items);
+  await refresh();
+}
+
+async function importWithDialog() {
+  toast('Choose credential files…', 0);
+  try {
+    const items = await invoke('import_dialog');
+    $('toast').hidden = true;
+    if (items.length) {
+      showResults(`Imported ${items.length} credential${items.length === 1 ? '' : 's'}`, items);
+      await refresh();
+    }
+  } catch (e) {
+    toast(`Import failed: ${e}`);
+  }
+}
+
+// ---- one credential ------------------------------------------------------
+
+function field(dl, label, value) {
+  if (value === undefined || value === null || value === '' || (Array.isArray(value) && !value.length)) return;
+  dl.append(el('dt', { text: label }), el('dd', { text: Array.isArray(value) ? value.join('\n') : String(value) }));
+}
+
+function renderChecks(report) {
+  $('d-checked').textContent = `Last checked ${fmtDateTime(report.checked_at)}`;
+  $('d-checks').replaceChildren(...report.checks.map((c) => el('li', { 'data-check': c.check },
+    el('div', {}, el('div', { class: 'name', text: c.check.replace('_', ' ') }), el('div', { class: `st ${c.status}`, text: c.status })),
+    el('div', { class: 'msg', text: c.message }))));
+}
+
+async function openDetail(id) {
+  let d;
+  try {
+    d = await invoke('get_credential', { id });
+  } catch (e) {
+    toast(String(e));
+    await refresh();
+    return;
+  }
+  state.current = d;
+  $('d-img').replaceChildren(thumb(d));
+  $('d-name').textContent = d.name;
+  $('d-issuer').textContent = `Issued by ${d.issuer_name || d.issuer_id || 'an unknown issuer'}`;
+  const [cls, label] = statusOf(d);
+  $('d-badge').className = `badge ${cls}`;
+  $('d-badge').textContent = d.kept_unverified ? `${label} · kept unverified` : label;
+  const dl = $('d-fields');
+  dl.replaceChildren();
+  field(dl, 'Achievement', d.achievement_name);
+  field(dl, 'Description', d.description);
+  field(dl, 'Criteria', d.criteria);
+  field(dl, 'Criteria page', d.criteria_url);
+  field(dl, 'Skills', (d.alignments || []).map((a) => [a.name, a.framework && `(${a.framework})`, a.url].filter(Boolean).join(' ')));
+  field(dl, 'Evidence', (d.evidence || []).map((e) => [e.name, e.description, e.id].filter(Boolean).join(' — ')));
+  field(dl, 'Issuer', d.issuer_name);
+  field(dl, 'Issuer website', d.issuer_url);
+  field(dl, 'Issuer ID', d.issuer_id);
+  field(dl, 'Earned by', [d.subject_name, d.subject_id].filter(Boolean).join(' — '));
+  field(dl, 'Valid from', fmtDate(d.valid_from));
+  field(dl, 'Valid until', d.valid_until ? fmtDate(d.valid_until) : 'No expiry');
+  field(dl, 'Type', (d.types || []).join(', '));
+  field(dl, 'Added to Satchel', fmtDateTime(d.imported_at));
+  field(dl, 'Received as', d.source);
+  field(dl, 'SHA-256', d.sha256);
+  renderChecks(d.report);
+  $('d-raw').textContent = d.raw_text;
+  if (!$('detail').open) $('detail').showModal();
+}
+
+async function reverifyCurrent() {
+  const d = state.current;
+  if (!d) return;
+  const report = await invoke('reverify', { id: d.id });
+  d.outcome = report.outcome;
+  d.report = report;
+  renderChecks(report);
+  const [cls, label] = statusOf(d);
+  $('d-badge').className = `badge ${cls}`;
+  $('d-badge').textContent = label;
+  toast(`Re-verified: ${label}.`);
+  await load();
+}
+
+function removeCurrent() {
+  const d = state.current;
+  if (!d) return;
+  $('c-text').textContent = `Remove “${d.name}” from your wallet? Its original file is not affected, but Satchel's copy will be deleted.`;
+  $('confirm').showModal();
+}
+
+async function confirmRemove() {
+  const d = state.current;
+  $('confirm').close();
+  await invoke('remove_credential', { id: d.id });
+  $('detail').close();
+  state.current = null;
+  toast(`Removed “${d.name}”.`);
+  await refresh();
+}
+
+async function present() {
+  const d = state.current;
+  try {
+    const qr = await invoke('qr_code', { id: d.id });
+    $('present-img').src = `data:image/svg+xml;base64,${btoa(qr.svg)}`;
+    $('present-name').textContent = qr.name;
+    $('present-meta').textContent = `Scan to verify offline · QR version ${qr.version}, error correction ${qr.ec_level}`;
+    $('detail').close();
+    $('present').hidden = false;
+    $('present-close').focus();
+  } catch (e) {
+    toast(String(e), 8000);
+  }
+}
+
+function closePresent() {
+  $('present').hidden = true;
+  if (state.current) openDetail(state.current.id);
+}
+
+async function copyRaw() {
+  try {
+    await navigator.clipboard.writeText($('d-raw').textContent);
+    toast('Copied the credential JSON.');
+  } catch {
+    const range = document.createRange();
+    range.selectNodeContents($('d-raw'));
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    toast('Selected: press Ctrl+C to copy.');
+  }
+}
+
+// ---- settings and QR verification ---------------------------------------
+
+async function loadSettings() {
+  const info = await invoke('wallet_info');
+  state.allowRemote = info.allow_remote_images;
+  $('s-wallet').textContent = info.wallet_path;
+  $('s-did').textContent = info.did || 'not created yet';
+  $('s-key').textContent = info.key_file ? `Kept on this computer only: ${info.key_storage} (${info.key_file}).` : 'Not created yet.';
+  $('s-version').textContent = `Satchel ${info.version}`;
+  $('s-remote').checked = info.allow_remote_images;
+}
+
+async function verifyQrFile(file) {
+  const bytes = Array.from(new Uint8Array(await file.arrayBuffer()));
+  const items = await invoke('verify_qr_image', { name: file.name, bytes });
+  showResults('QR code check', items);
+}
+
+// ---- wiring --------------------------------------------------------------
+
+function wire() {
+  $('search').addEventListener('input', () => {
+    clearTimeout(state.searchTimer);
+    state.searchTimer = setTimeout(() => { state.page = 0; load(); }, 120);
+  });
+  for (const id of ['filter-issuer', 'filter-status', 'sort']) {
+    $(id).addEventListener('change', () => { state.page = 0; load(); });
+  }
+  $('prev').addEventListener('click', () => { state.page = Math.max(0, state.page - 1); load(); });
+  $('next').addEventListener('click', () => { state.page += 1; load(); });
+  $('btn-import').addEventListener('click', importWithDialog);
+  $('btn-paste').addEventListener('click', () => $('paste-dialog').showModal());
+  $('paste-cancel').addEventListener('click', () => $('paste-dialog').close());
+  $('paste-import').addEventListener('click', importPasted);
+  $('paste-choose').addEventListener('click', () => $('file-input').click());
+  $('file-input').addEventListener('change', async (ev) => {
+    const files = Array.from(ev.target.files || []);
+    ev.target.value = '';
+    if ($('paste-dialog').open) $('paste-dialog').close();
+    if (files.length) await importFiles(files);
+  });
+  $('btn-verify-qr').addEventListener('click', () => $('qr-input').click());
+  $('qr-input').addEventListener('change', async (ev) => {
+    const file = ev.target.files && ev.target.files[0];
+    ev.target.value = '';
+    if (file) await verifyQrFile(file);
+  });
+  $('results-close').addEventListener('click', () => { $('results').hidden = true; });
+  $('d-close').addEventListener('click', () => $('detail').close());
+  $('d-reverify').addEventListener('click', reverifyCurrent);
+  $('d-remove').addEventListener('click', removeCurrent);
+  $('d-present').addEventListener('click', present);
+  $('d-copy').addEventListener('click', copyRaw);
+  $('c-cancel').addEventListener('click', () => $('confirm').close());
+  $('c-ok').addEventListener('click', confirmRemove);
+  $('present-close').addEventListener('click', closePresent);
+  $('btn-settings').addEventListener('click', async () => { await loadSettings(); $('settings').showModal(); });
+  $('s-close').addEventListener('click', () => $('settings').close());
+  $('s-remote').addEventListener('change', async (ev) => {
+    await invoke('set_allow_remote_images', { allow: ev.target.checked });
+    state.allowRemote = ev.target.checked;
+    await load();
+  });
+  document.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && !$('present').hidden) closePresent();
+    const typing = ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement && document.activeElement.tagName);
+    if (ev.key === '/' && !typing) { ev.preventDefault(); $('search').focus(); }
+  });
+
+  // Files dropped on the window are read and imported by the Rust side.
+  const ev = window.__TAURI__.event;
+  ev.listen('tauri://drag-enter', () => { $('drop-hint').hidden = false; });
+  ev.listen('tauri://drag-leave', () => { $('drop-hint').hidden = true; });
+  ev.listen('tauri://drag-drop', () => { $('drop-hint').hidden = true; toast('Importing dropped files…', 0); });
+  ev.listen('import-results', async (event) => {
+    $('toast').hidden = true;
+    showResults('Dropped files', event.payload);
+    await refresh();
+  });
+}
+
+async function start() {
+  wire();
+  try {
+    await loadSettings();
+  } catch (e) {
+    toast(`Could not read settings: ${e}`);
+  }
+  await refresh();
+  document.body.dataset.ready = 'true';
+}
+
+start();
