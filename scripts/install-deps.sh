@@ -13,6 +13,11 @@ PKGS=(
   xvfb webkit2gtk-driver imagemagick                 # headless app runs, WebDriver, screenshots
   zbar-tools                                         # independent QR reader for tests
 )
+# Node.js runs the end-to-end tests and the reference verifier; use the
+# machine's own when there is one.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PKGS+=(nodejs npm)
+fi
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

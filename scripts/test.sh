@@ -11,6 +11,10 @@ bash scripts/install-deps.sh
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/satchel/target}"
 export CARGO_TERM_COLOR=never
 
+# The reference JavaScript verifier the bundle interop test runs.
+(cd scripts/verify-with-digitalbazaar && npm ci --no-audit --no-fund --loglevel=error)
+export SATCHEL_REQUIRE_REFERENCE=1
+
 echo "== format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -18,7 +22,5 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== library, CLI and integration tests"
 cargo test --workspace --locked
 
-if [ -f scripts/e2e.sh ]; then
-  echo "== end-to-end tests of the desktop app"
-  bash scripts/e2e.sh
-fi
+echo "== end-to-end tests of the desktop app"
+bash scripts/e2e.sh
