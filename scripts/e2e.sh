@@ -6,11 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
-cargo build -p satchel-app --locked
+cargo build -p satchel-app -p satchel --bins --locked
 APP="$CARGO_TARGET_DIR/debug/satchel-app"
+export SATCHEL_CLI="$CARGO_TARGET_DIR/debug/satchel"
 
 WORK="$(mktemp -d)"
 export SATCHEL_WALLET="$WORK/wallet.sqlite3"
+# Shared files are saved here instead of through the native save dialog.
+export SATCHEL_SAVE_DIR="$WORK/saved"
+mkdir -p "$SATCHEL_SAVE_DIR"
 
 # A free X display and WebDriver port.
 DISPLAY_NUM=99

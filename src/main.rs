@@ -12,12 +12,12 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::json;
 
-use satchel::export::{self, BundleOptions, PortfolioEntry};
+use satchel::export::{self, BundleOptions, Share};
 use satchel::holder::Holder;
 use satchel::import::{self, ImportOptions, ItemResult};
 use satchel::qr;
 use satchel::store::{self, ListQuery, Sort, Wallet};
-use satchel::verify::{self, Outcome, Report, VerifyOptions};
+use satchel::verify::{self, Outcome, VerifyOptions};
 
 #[derive(Parser)]
 #[command(
@@ -560,73 +560,45 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
     }
 }
 
-/// Setting key of the learner's display name (asked once).
-const LEARNER_NAME: &str = "learner_name";
-
 fn export(cli: &Cli, what: &ExportCommand, opts: &VerifyOptions) -> Result<bool, Fatal> {
-    let (ids, output) = match what {
-        ExportCommand::Bundle { ids, output, .. }
-        | ExportCommand::Portfolio { ids, output, .. } => (ids, output),
+    let (ids, output, share) = match what {
+        ExportCommand::Bundle {
+            ids,
+            output,
+            challenge,
+            domain,
+        } => (
+            ids,
+            output,
+            Share::Bundle(BundleOptions {
+                challenge: challenge.clone(),
+                domain: domain.clone(),
+            }),
+        ),
+        ExportCommand::Portfolio { ids, output, name } => (
+            ids,
+            output,
+            Share::Portfolio {
+                learner: name.clone(),
+            },
+        ),
     };
     let wallet = open_wallet(cli)?;
     let holder = Holder::load_or_create(wallet.path())?;
-    let records = ids
-        .iter()
-        .map(|id| wallet.get(*id)?.ok_or(store::StoreError::NotFound(*id)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let raws: Vec<&[u8]> = records.iter().map(|r| r.raw.as_slice()).collect();
-    let (challenge, domain) = match what {
-        ExportCommand::Bundle {
-            challenge, domain, ..
-        } => (challenge.clone(), domain.clone()),
-        ExportCommand::Portfolio { .. } => (None, None),
-    };
-    let bundle = export::bundle(
-        &holder,
-        &raws,
-        &BundleOptions { challenge, domain },
-        opts.now,
-    )?;
-    let bytes = match what {
-        ExportCommand::Bundle { .. } => serde_json::to_vec_pretty(&bundle)?,
-        ExportCommand::Portfolio { name, .. } => {
-            if let Some(n) = name {
-                wallet.set_setting(LEARNER_NAME, n)?;
-            }
-            let learner = wallet.setting(LEARNER_NAME)?.ok_or_else(|| {
-                Fatal(
-                    "your name is needed once for the portfolio: pass --name \"Your Name\"".into(),
-                )
-            })?;
-            // Status as of export time.
-            let reports: Vec<Report> = records
-                .iter()
-                .map(|r| {
-                    satchel::formats::parse(&r.raw)
-                        .ok()
-                        .and_then(|items| items.into_iter().next())
-                        .and_then(Result::ok)
-                        .map(|c| verify::verify_credential(&c, opts))
-                        .unwrap_or_else(|| r.report.clone())
-                })
-                .collect();
-            let entries: Vec<PortfolioEntry<'_>> = records
-                .iter()
-                .zip(&reports)
-                .map(|(r, report)| PortfolioEntry {
-                    summary: &r.listed.summary,
-                    report,
-                })
-                .collect();
-            export::portfolio_html(&learner, &entries, &bundle, opts.now).into_bytes()
+    let bytes = match export::share(&wallet, &holder, ids, &share, opts) {
+        Err(export::ExportError::NoLearnerName) => {
+            return Err(Fatal(
+                "your name is needed once for the portfolio: pass --name \"Your Name\"".into(),
+            ))
         }
+        other => other?,
     };
     std::fs::write(output, bytes)
         .map_err(|e| Fatal(format!("cannot write {}: {e}", output.display())))?;
     eprintln!(
         "satchel: wrote {} ({} credentials, signed by {})",
         output.display(),
-        records.len(),
+        ids.len(),
         holder.did
     );
     Ok(true)

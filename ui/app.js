@@ -325,6 +325,63 @@ async function copyRaw() {
   }
 }
 
+// ---- sharing -------------------------------------------------------------
+
+function shareKind() {
+  return document.querySelector('input[name="share-kind"]:checked').value;
+}
+
+function updateShareForm() {
+  const kind = shareKind();
+  $('share-bundle-fields').hidden = kind !== 'bundle';
+  $('share-portfolio-fields').hidden = kind !== 'portfolio';
+  const n = document.querySelectorAll('#share-list input:checked').length;
+  $('share-count').textContent = `(${n} chosen)`;
+  $('share-save').disabled = n === 0;
+}
+
+/** Opens the Share dialog over the credentials the current search shows. */
+async function openShare(preselect) {
+  const page = await invoke('list_credentials', { query: { ...query(), limit: 500, offset: 0 } });
+  $('share-list').replaceChildren(...page.items.map((item) => {
+    const box = el('input', { type: 'checkbox', value: String(item.id) });
+    box.checked = preselect === undefined || preselect === item.id;
+    box.addEventListener('change', updateShareForm);
+    const issuer = item.issuer_name || item.issuer_id || 'Unknown issuer';
+    return el('li', {}, el('label', { class: 'check' }, box,
+      el('span', {}, el('span', { text: item.name }), el('span', { class: 'muted', text: ` · ${issuer} · ${statusOf(item)[1]}` }))));
+  }));
+  const info = await invoke('wallet_info');
+  if (!$('share-name').value) $('share-name').value = info.learner_name || '';
+  $('share-error').hidden = true;
+  updateShareForm();
+  if ($('detail').open) $('detail').close();
+  $('share-dialog').showModal();
+}
+
+async function saveShare(ev) {
+  ev.preventDefault();
+  const ids = Array.from(document.querySelectorAll('#share-list input:checked')).map((b) => Number(b.value));
+  const request = {
+    ids,
+    kind: shareKind(),
+    challenge: $('share-challenge').value,
+    domain: $('share-domain').value,
+    learner_name: $('share-name').value,
+  };
+  try {
+    const path = await invoke('share_export', { request });
+    if (!path) return; // the learner cancelled the save dialog
+    $('share-dialog').close();
+    const what = request.kind === 'bundle' ? 'verification bundle' : 'portfolio';
+    toast(`Saved the ${what} of ${ids.length} credential${ids.length === 1 ? '' : 's'} to ${path}`, 8000);
+  } catch (e) {
+    $('share-error').textContent = String(e);
+    $('share-error').hidden = false;
+    if (request.kind === 'portfolio' && !request.learner_name.trim()) $('share-name').focus();
+  }
+}
+
 // ---- settings and QR verification ---------------------------------------
 
 async function loadSettings() {
@@ -378,6 +435,11 @@ function wire() {
   $('d-remove').addEventListener('click', removeCurrent);
   $('d-present').addEventListener('click', present);
   $('d-copy').addEventListener('click', copyRaw);
+  $('d-share').addEventListener('click', () => openShare(state.current && state.current.id));
+  $('btn-share').addEventListener('click', () => openShare());
+  $('share-form').addEventListener('submit', saveShare);
+  $('share-cancel').addEventListener('click', () => $('share-dialog').close());
+  for (const r of document.querySelectorAll('input[name="share-kind"]')) r.addEventListener('change', updateShareForm);
   $('c-cancel').addEventListener('click', () => $('confirm').close());
   $('c-ok').addEventListener('click', confirmRemove);
   $('present-close').addEventListener('click', closePresent);

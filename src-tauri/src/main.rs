@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use satchel::export::{self, BundleOptions, Share};
 use satchel::holder::Holder;
 use satchel::import::{self, ImportOptions, ItemResult};
 use satchel::qr;
@@ -161,6 +162,7 @@ struct Info {
     key_file: Option<String>,
     key_storage: &'static str,
     allow_remote_images: bool,
+    learner_name: Option<String>,
 }
 
 #[tauri::command]
@@ -175,6 +177,7 @@ fn wallet_info(state: State<'_, AppState>) -> CmdResult<Info> {
             key_storage: "owner-only key file beside the wallet",
             allow_remote_images: w.setting(ALLOW_REMOTE_IMAGES).map_err(err)?.as_deref()
                 == Some("true"),
+            learner_name: w.setting(export::LEARNER_NAME_SETTING).map_err(err)?,
         })
     })
 }
@@ -185,6 +188,85 @@ fn set_allow_remote_images(state: State<'_, AppState>, allow: bool) -> CmdResult
         w.set_setting(ALLOW_REMOTE_IMAGES, if allow { "true" } else { "false" })
             .map_err(err)
     })
+}
+
+/// What the Share dialog asks for.
+#[derive(Deserialize)]
+struct ShareRequest {
+    ids: Vec<i64>,
+    /// `bundle` or `portfolio`.
+    kind: String,
+    challenge: Option<String>,
+    domain: Option<String>,
+    learner_name: Option<String>,
+}
+
+/// Where a shared file goes: the native save dialog, or, when the
+/// `SATCHEL_SAVE_DIR` folder is set (scripted and end-to-end runs), that folder.
+fn save_path(app: &tauri::AppHandle, file_name: &str) -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("SATCHEL_SAVE_DIR") {
+        return Some(PathBuf::from(dir).join(file_name));
+    }
+    let (label, ext) = if file_name.ends_with(".html") {
+        ("Portfolio (HTML)", "html")
+    } else {
+        ("Verification bundle (JSON)", "json")
+    };
+    app.dialog()
+        .file()
+        .set_title("Save what you share")
+        .set_file_name(file_name)
+        .add_filter(label, &[ext])
+        .blocking_save_file()
+        .and_then(|p| p.into_path().ok())
+}
+
+/// Makes a bundle or portfolio of the chosen credentials and saves it where
+/// the learner says; returns the path written, or `None` when cancelled.
+#[tauri::command]
+async fn share_export(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    request: ShareRequest,
+) -> CmdResult<Option<String>> {
+    let nonempty = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let (share, file_name) = match request.kind.as_str() {
+        "bundle" => (
+            Share::Bundle(BundleOptions {
+                challenge: nonempty(request.challenge),
+                domain: nonempty(request.domain),
+            }),
+            "satchel-bundle.json",
+        ),
+        "portfolio" => (
+            Share::Portfolio {
+                learner: nonempty(request.learner_name),
+            },
+            "portfolio.html",
+        ),
+        other => return Err(format!("unknown kind of share {other:?}")),
+    };
+    // Make the file first: a mistake is reported before asking where to save.
+    let bytes = state.with(|w| {
+        let holder = Holder::load_or_create(w.path()).map_err(err)?;
+        match export::share(
+            w,
+            &holder,
+            &request.ids,
+            &share,
+            &VerifyOptions::offline_now(),
+        ) {
+            Err(export::ExportError::NoLearnerName) => {
+                Err("Type your name as it should appear on the portfolio.".to_string())
+            }
+            other => other.map_err(err),
+        }
+    })?;
+    let Some(path) = save_path(&app, file_name) else {
+        return Ok(None);
+    };
+    std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(Some(path.display().to_string()))
 }
 
 /// A credential's QR code for Present mode.
@@ -269,6 +351,7 @@ fn main() {
             set_allow_remote_images,
             qr_code,
             verify_qr_image,
+            share_export,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {
