@@ -12,6 +12,7 @@ PKGS=(
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev  # Tauri 2 on Linux
   xvfb webkit2gtk-driver imagemagick                 # headless app runs, WebDriver, screenshots
   zbar-tools                                         # independent QR reader for tests
+  dbus-daemon gnome-keyring                          # a private Secret Service keyring for the key test
 )
 # Node.js runs the end-to-end tests and the reference verifier; use the
 # machine's own when there is one.

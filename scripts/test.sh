@@ -22,5 +22,12 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== library, CLI and integration tests"
 cargo test --workspace --locked
 
+echo "== the learner key in a real OS keyring (a private D-Bus session and keyring)"
+KEYRING_HOME="$(mktemp -d)"
+XDG_DATA_HOME="$KEYRING_HOME" dbus-run-session -- bash -c '
+  printf satchel-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && sleep 1 &&
+  SATCHEL_TEST_OS_KEYRING=1 cargo test --locked --test keyring'
+rm -rf "$KEYRING_HOME"
+
 echo "== end-to-end tests of the desktop app"
 bash scripts/e2e.sh

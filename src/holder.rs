@@ -1,9 +1,15 @@
 //! The learner's own key: an Ed25519 key pair and its `did:key`, made on first
 //! use, that signs the presentations the learner shares.
 //!
-//! Storage: a key file beside the wallet (`<wallet>.holder-key`), created
-//! owner-only (mode 0600, set at creation) and never written anywhere else.
-//! Losing it loses nothing already shared: bundles signed with it still
+//! Storage: the private key goes into the OS keyring (Secret Service on
+//! Linux, Keychain on macOS, Credential Manager on Windows) when one answers,
+//! else into the key file. Either way a key file beside the wallet
+//! (`<wallet>.holder-key`, created owner-only, mode 0600) records the DID and
+//! where the key is, so the identity never changes behind the learner's back:
+//! a key kept in a keyring that is unreachable later is an error, not a reason
+//! to make a new key. `SATCHEL_KEY_STORE=file` keeps the key in the file.
+//!
+//! Losing the key loses nothing already shared: bundles signed with it still
 //! verify, and the credentials themselves are signed by their issuers. New
 //! bundles are then signed by a new key with a new DID.
 
@@ -17,6 +23,9 @@ use crate::did;
 
 /// Multicodec prefix of an Ed25519 private key (varint 0x1300).
 const ED25519_PRIV_PREFIX: [u8; 2] = [0x80, 0x26];
+
+/// The keyring service name Satchel's entries are filed under.
+pub const KEYRING_SERVICE: &str = "Satchel learner key";
 
 /// Why the learner's key could not be loaded or made.
 #[derive(Debug, thiserror::Error)]
@@ -37,21 +46,91 @@ pub enum HolderError {
         /// What is wrong.
         reason: String,
     },
+    /// The key is in a keyring that cannot be reached (or lost it).
+    #[error("your key ({did}) is kept in the OS keyring, which cannot give it now: {reason}. Unlock the keyring and try again; a new key is not made, so your identity does not change")]
+    Keyring {
+        /// The learner's DID recorded in the key file.
+        did: String,
+        /// What the keyring said.
+        reason: String,
+    },
 }
 
+/// A keyring that keeps secrets by account name (the OS keyring in the
+/// program; an in-memory one in tests).
+pub trait SecretStore {
+    /// Stores `secret` under `account`.
+    fn set(&self, account: &str, secret: &str) -> Result<(), String>;
+    /// The secret under `account`, `None` when there is none.
+    fn get(&self, account: &str) -> Result<Option<String>, String>;
+}
+
+/// The OS keyring, through the `keyring` crate.
+pub struct OsKeyring;
+
+impl OsKeyring {
+    /// The OS keyring when one answers, unless `SATCHEL_KEY_STORE=file`.
+    pub fn available() -> Option<OsKeyring> {
+        if std::env::var("SATCHEL_KEY_STORE").is_ok_and(|v| v == "file") {
+            return None;
+        }
+        // A lookup that finds nothing proves the keyring answers.
+        OsKeyring.get("satchel-probe").ok().map(|_| OsKeyring)
+    }
+
+    fn entry(account: &str) -> Result<keyring::Entry, String> {
+        keyring::Entry::new(KEYRING_SERVICE, account).map_err(|e| e.to_string())
+    }
+}
+
+impl SecretStore for OsKeyring {
+    fn set(&self, account: &str, secret: &str) -> Result<(), String> {
+        Self::entry(account)?
+            .set_password(secret)
+            .map_err(|e| e.to_string())
+    }
+
+    fn get(&self, account: &str) -> Result<Option<String>, String> {
+        match Self::entry(account)?.get_password() {
+            Ok(s) => Ok(Some(s)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
+
+/// What the key file holds: the DID, and the private key or where it is.
 #[derive(Serialize, Deserialize)]
 struct KeyFile {
     did: String,
-    #[serde(rename = "privateKeyMultibase")]
-    private_key_multibase: String,
+    #[serde(
+        rename = "privateKeyMultibase",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    private_key_multibase: Option<String>,
+    /// Set when the private key is in the OS keyring (under the DID as account).
+    #[serde(rename = "keyring", skip_serializing_if = "Option::is_none", default)]
+    keyring_service: Option<String>,
+}
+
+/// Where the learner's private key is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyStorage {
+    /// In the OS keyring.
+    Keyring,
+    /// In the owner-only key file.
+    File,
 }
 
 /// The learner's identity and signing key.
 pub struct Holder {
     /// The learner's DID (`did:key:z6Mk…`).
     pub did: String,
-    /// Where the private key is kept.
+    /// The key file (holding the key, or recording that it is in the keyring).
     pub key_file: PathBuf,
+    /// Where the private key is kept.
+    pub storage: KeyStorage,
     key: SigningKey,
 }
 
@@ -60,6 +139,7 @@ impl std::fmt::Debug for Holder {
         f.debug_struct("Holder")
             .field("did", &self.did)
             .field("key_file", &self.key_file)
+            .field("storage", &self.storage)
             .finish_non_exhaustive()
     }
 }
@@ -71,13 +151,41 @@ pub fn key_path_for(wallet: &Path) -> PathBuf {
     wallet.with_file_name(name)
 }
 
+fn encode_secret(key: &SigningKey) -> String {
+    let mut secret = ED25519_PRIV_PREFIX.to_vec();
+    secret.extend_from_slice(&key.to_bytes());
+    format!("z{}", bs58::encode(secret).into_string())
+}
+
+fn decode_secret(multibase: &str) -> Result<SigningKey, String> {
+    let raw = multibase
+        .strip_prefix('z')
+        .and_then(|b| bs58::decode(b).into_vec().ok())
+        .ok_or("private key is not base58btc multibase")?;
+    let secret: [u8; 32] = raw
+        .strip_prefix(&ED25519_PRIV_PREFIX)
+        .and_then(|k| k.try_into().ok())
+        .ok_or("not an Ed25519 private key")?;
+    Ok(SigningKey::from_bytes(&secret))
+}
+
 impl Holder {
-    /// Loads the learner's key for this wallet, making one on first use.
+    /// Loads the learner's key for this wallet, making one on first use (in
+    /// the OS keyring when one answers, else in the key file).
     pub fn load_or_create(wallet: &Path) -> Result<Holder, HolderError> {
+        let keyring = OsKeyring::available();
+        Self::load_or_create_with(wallet, keyring.as_ref().map(|k| k as &dyn SecretStore))
+    }
+
+    /// [`Holder::load_or_create`] with the keyring given (`None`: there is none).
+    pub fn load_or_create_with(
+        wallet: &Path,
+        keyring: Option<&dyn SecretStore>,
+    ) -> Result<Holder, HolderError> {
         let path = key_path_for(wallet);
         match std::fs::read(&path) {
-            Ok(bytes) => Self::parse(&path, &bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::create(&path),
+            Ok(bytes) => Self::parse(&path, &bytes, keyring),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::create(&path, keyring),
             Err(source) => Err(HolderError::Io { path, source }),
         }
     }
@@ -87,27 +195,52 @@ impl Holder {
         did::did_key_verification_method(&self.did)
     }
 
-    /// The signing key (stays in memory; never serialised by Satchel except to its own key file).
+    /// The signing key (stays in memory; Satchel writes it only to the keyring or its key file).
     pub fn signing_key(&self) -> &SigningKey {
         &self.key
     }
 
-    fn parse(path: &Path, bytes: &[u8]) -> Result<Holder, HolderError> {
+    /// A sentence saying where the private key is kept, for Settings.
+    pub fn storage_description(&self) -> String {
+        match self.storage {
+            KeyStorage::Keyring => format!(
+                "in your system keyring (entry \"{KEYRING_SERVICE}\"); {} records which key is yours",
+                self.key_file.display()
+            ),
+            KeyStorage::File => format!(
+                "in {}, readable only by you (no system keyring answered when it was made)",
+                self.key_file.display()
+            ),
+        }
+    }
+
+    fn parse(
+        path: &Path,
+        bytes: &[u8],
+        keyring: Option<&dyn SecretStore>,
+    ) -> Result<Holder, HolderError> {
         let damaged = |reason: String| HolderError::Damaged {
             path: path.to_path_buf(),
             reason,
         };
         let file: KeyFile = serde_json::from_slice(bytes).map_err(|e| damaged(e.to_string()))?;
-        let raw = file
-            .private_key_multibase
-            .strip_prefix('z')
-            .and_then(|b| bs58::decode(b).into_vec().ok())
-            .ok_or_else(|| damaged("private key is not base58btc multibase".into()))?;
-        let secret: [u8; 32] = raw
-            .strip_prefix(&ED25519_PRIV_PREFIX)
-            .and_then(|k| k.try_into().ok())
-            .ok_or_else(|| damaged("not an Ed25519 private key".into()))?;
-        let key = SigningKey::from_bytes(&secret);
+        let (multibase, storage) = match (file.private_key_multibase, file.keyring_service) {
+            (Some(m), _) => (m, KeyStorage::File),
+            (None, Some(_)) => {
+                let keyring_error = |reason: String| HolderError::Keyring {
+                    did: file.did.clone(),
+                    reason,
+                };
+                let store = keyring.ok_or_else(|| keyring_error("no keyring answers".into()))?;
+                let secret = store
+                    .get(&file.did)
+                    .map_err(keyring_error)?
+                    .ok_or_else(|| keyring_error("it holds no key for this DID".into()))?;
+                (secret, KeyStorage::Keyring)
+            }
+            (None, None) => return Err(damaged("it names no private key".into())),
+        };
+        let key = decode_secret(&multibase).map_err(|e| damaged(e.to_string()))?;
         let did = did::did_key_from_public(&key.verifying_key());
         if did != file.did {
             return Err(damaged("the private key does not match the DID".into()));
@@ -115,22 +248,35 @@ impl Holder {
         Ok(Holder {
             did,
             key_file: path.to_path_buf(),
+            storage,
             key,
         })
     }
 
-    fn create(path: &Path) -> Result<Holder, HolderError> {
+    fn create(path: &Path, keyring: Option<&dyn SecretStore>) -> Result<Holder, HolderError> {
         let io = |source| HolderError::Io {
             path: path.to_path_buf(),
             source,
         };
         let key = SigningKey::generate(&mut rand_core::OsRng);
         let did = did::did_key_from_public(&key.verifying_key());
-        let mut secret = ED25519_PRIV_PREFIX.to_vec();
-        secret.extend_from_slice(&key.to_bytes());
-        let file = KeyFile {
-            did: did.clone(),
-            private_key_multibase: format!("z{}", bs58::encode(secret).into_string()),
+        let secret = encode_secret(&key);
+        // Into the keyring when it takes it; else into the file.
+        let in_keyring = keyring.is_some_and(|k| {
+            k.set(&did, &secret).is_ok() && k.get(&did).ok().flatten().as_deref() == Some(&secret)
+        });
+        let file = if in_keyring {
+            KeyFile {
+                did: did.clone(),
+                private_key_multibase: None,
+                keyring_service: Some(KEYRING_SERVICE.to_string()),
+            }
+        } else {
+            KeyFile {
+                did: did.clone(),
+                private_key_multibase: Some(secret),
+                keyring_service: None,
+            }
         };
         let json = serde_json::to_vec_pretty(&file).map_err(|e| io(std::io::Error::other(e)))?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -149,6 +295,11 @@ impl Holder {
         Ok(Holder {
             did,
             key_file: path.to_path_buf(),
+            storage: if in_keyring {
+                KeyStorage::Keyring
+            } else {
+                KeyStorage::File
+            },
             key,
         })
     }
@@ -157,14 +308,42 @@ impl Holder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+
+    /// A keyring in memory; `up` false makes it refuse like a locked one.
+    #[derive(Default)]
+    struct MemoryKeyring {
+        up: std::cell::Cell<bool>,
+        secrets: RefCell<HashMap<String, String>>,
+    }
+
+    impl SecretStore for MemoryKeyring {
+        fn set(&self, account: &str, secret: &str) -> Result<(), String> {
+            if !self.up.get() {
+                return Err("locked".into());
+            }
+            self.secrets
+                .borrow_mut()
+                .insert(account.into(), secret.into());
+            Ok(())
+        }
+        fn get(&self, account: &str) -> Result<Option<String>, String> {
+            if !self.up.get() {
+                return Err("locked".into());
+            }
+            Ok(self.secrets.borrow().get(account).cloned())
+        }
+    }
 
     #[test]
     fn made_once_then_reloaded_owner_only() {
         let dir = tempfile::tempdir().unwrap();
         let wallet = dir.path().join("w.db");
-        let a = Holder::load_or_create(&wallet).unwrap();
-        let b = Holder::load_or_create(&wallet).unwrap();
+        let a = Holder::load_or_create_with(&wallet, None).unwrap();
+        let b = Holder::load_or_create_with(&wallet, None).unwrap();
         assert_eq!(a.did, b.did);
+        assert_eq!(a.storage, KeyStorage::File);
         assert!(a.did.starts_with("did:key:z6Mk"));
         assert_eq!(a.key_file, dir.path().join("w.db.holder-key"));
         #[cfg(unix)]
@@ -179,8 +358,54 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(
-            Holder::load_or_create(&wallet),
+            Holder::load_or_create_with(&wallet, None),
             Err(HolderError::Damaged { .. })
         ));
+    }
+
+    #[test]
+    fn key_goes_to_the_keyring_and_never_into_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let wallet = dir.path().join("w.db");
+        let keyring = MemoryKeyring::default();
+        keyring.up.set(true);
+        let a = Holder::load_or_create_with(&wallet, Some(&keyring)).unwrap();
+        assert_eq!(a.storage, KeyStorage::Keyring);
+        let file = std::fs::read_to_string(&a.key_file).unwrap();
+        let secret = keyring.secrets.borrow().get(&a.did).cloned().unwrap();
+        assert!(
+            !file.contains(&secret[1..]),
+            "the secret is not in the file"
+        );
+        assert!(file.contains(&a.did));
+        let b = Holder::load_or_create_with(&wallet, Some(&keyring)).unwrap();
+        assert_eq!(b.did, a.did);
+        assert_eq!(b.signing_key().to_bytes(), a.signing_key().to_bytes());
+
+        // Locked or absent keyring: an error naming the DID, never a new identity.
+        keyring.up.set(false);
+        let err = Holder::load_or_create_with(&wallet, Some(&keyring)).unwrap_err();
+        assert!(
+            matches!(&err, HolderError::Keyring { did, .. } if did == &a.did),
+            "{err}"
+        );
+        assert!(matches!(
+            Holder::load_or_create_with(&wallet, None),
+            Err(HolderError::Keyring { .. })
+        ));
+        assert_eq!(std::fs::read_to_string(&a.key_file).unwrap(), file);
+    }
+
+    #[test]
+    fn a_keyring_that_refuses_leaves_the_key_in_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let wallet = dir.path().join("w.db");
+        let keyring = MemoryKeyring::default(); // down
+        let a = Holder::load_or_create_with(&wallet, Some(&keyring)).unwrap();
+        assert_eq!(a.storage, KeyStorage::File);
+        // Once in the file, it stays there even when a keyring answers later.
+        keyring.up.set(true);
+        let b = Holder::load_or_create_with(&wallet, Some(&keyring)).unwrap();
+        assert_eq!((b.did, b.storage), (a.did, KeyStorage::File));
     }
 }

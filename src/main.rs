@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::json;
 
 use satchel::export::{self, BundleOptions, Share};
-use satchel::holder::Holder;
+use satchel::holder::{Holder, KeyStorage};
 use satchel::import::{self, ImportOptions, ItemResult};
 use satchel::qr;
 use satchel::store::{self, ListQuery, Sort, Wallet};
@@ -535,13 +535,20 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
             if cli.json {
                 println!(
                     "{}",
-                    json!({"did": holder.did, "key_storage": "file", "key_file": holder.key_file})
+                    json!({
+                        "did": holder.did,
+                        "key_storage": match holder.storage {
+                            KeyStorage::Keyring => "keyring",
+                            KeyStorage::File => "file",
+                        },
+                        "key_file": holder.key_file,
+                    })
                 );
             } else {
                 println!("{}", holder.did);
                 eprintln!(
-                    "satchel: private key kept in {} (owner-only file)",
-                    holder.key_file.display()
+                    "satchel: your private key is kept {}",
+                    holder.storage_description()
                 );
             }
             Ok(true)

@@ -389,7 +389,7 @@ async function loadSettings() {
   state.allowRemote = info.allow_remote_images;
   $('s-wallet').textContent = info.wallet_path;
   $('s-did').textContent = info.did || 'not created yet';
-  $('s-key').textContent = info.key_file ? `Kept on this computer only: ${info.key_storage} (${info.key_file}).` : 'Not created yet.';
+  $('s-key').textContent = info.key_storage || 'Not created yet.';
   $('s-version').textContent = `Satchel ${info.version}`;
   $('s-remote').checked = info.allow_remote_images;
 }

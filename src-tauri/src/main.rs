@@ -160,7 +160,7 @@ struct Info {
     version: &'static str,
     did: Option<String>,
     key_file: Option<String>,
-    key_storage: &'static str,
+    key_storage: Option<String>,
     allow_remote_images: bool,
     learner_name: Option<String>,
 }
@@ -168,13 +168,20 @@ struct Info {
 #[tauri::command]
 fn wallet_info(state: State<'_, AppState>) -> CmdResult<Info> {
     state.with(|w| {
-        let holder = Holder::load_or_create(w.path()).ok();
+        let holder = Holder::load_or_create(w.path());
         Ok(Info {
             wallet_path: w.path().display().to_string(),
             version: env!("CARGO_PKG_VERSION"),
-            did: holder.as_ref().map(|h| h.did.clone()),
-            key_file: holder.as_ref().map(|h| h.key_file.display().to_string()),
-            key_storage: "owner-only key file beside the wallet",
+            did: holder.as_ref().ok().map(|h| h.did.clone()),
+            key_file: holder
+                .as_ref()
+                .ok()
+                .map(|h| h.key_file.display().to_string()),
+            // Where the key is, or why it cannot be reached (a locked keyring).
+            key_storage: Some(match &holder {
+                Ok(h) => format!("Kept on this computer only, {}.", h.storage_description()),
+                Err(e) => format!("Not available: {e}"),
+            }),
             allow_remote_images: w.setting(ALLOW_REMOTE_IMAGES).map_err(err)?.as_deref()
                 == Some("true"),
             learner_name: w.setting(export::LEARNER_NAME_SETTING).map_err(err)?,

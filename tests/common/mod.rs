@@ -91,13 +91,16 @@ pub fn signed_ob3(n: usize, name: &str) -> Value {
     )
 }
 
-/// Runs the CLI with a wallet and arguments.
+/// Runs the CLI with a wallet and arguments. Learner keys go to files, never
+/// into the keyring of the person running the tests (tests/keyring.rs covers
+/// the keyring).
 pub fn satchel(wallet: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_satchel"))
         .arg("--wallet")
         .arg(wallet)
         .args(args)
         .env_remove("SATCHEL_WALLET")
+        .env("SATCHEL_KEY_STORE", "file")
         .output()
         .expect("running satchel")
 }

@@ -1,0 +1,89 @@
+//! The learner's key in a real OS keyring (Secret Service). Runs when
+//! `SATCHEL_TEST_OS_KEYRING=1`: scripts/test.sh sets it inside a private D-Bus
+//! session with an unlocked gnome-keyring, so the tester's own keyring is
+//! never touched.
+
+mod common;
+
+use std::process::Command;
+
+use common::stdout_json;
+
+fn satchel(wallet: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_satchel"))
+        .arg("--wallet")
+        .arg(wallet)
+        .args(args)
+        .env_remove("SATCHEL_KEY_STORE")
+        .output()
+        .expect("running satchel")
+}
+
+#[test]
+fn learner_key_lives_in_the_os_keyring() {
+    if std::env::var_os("SATCHEL_TEST_OS_KEYRING").is_none() {
+        eprintln!("NOTICE: SATCHEL_TEST_OS_KEYRING not set; skipping the OS keyring test (scripts/test.sh runs it in a private keyring)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let wallet = dir.path().join("w.db");
+    let first = satchel(&wallet, &["whoami", "--json"]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let me = stdout_json(&first);
+    assert_eq!(me["key_storage"], "keyring", "{me}");
+    let key_file = std::fs::read_to_string(dir.path().join("w.db.holder-key")).unwrap();
+    assert!(!key_file.contains("privateKeyMultibase"), "{key_file}");
+
+    // The same identity next time, and it signs bundles that verify.
+    let again = stdout_json(&satchel(&wallet, &["whoami", "--json"]));
+    assert_eq!(again["did"], me["did"]);
+    let cred = dir.path().join("c.json");
+    std::fs::write(
+        &cred,
+        serde_json::to_vec(&common::signed_ob3(1, "Data Analysis")).unwrap(),
+    )
+    .unwrap();
+    assert!(satchel(&wallet, &["import", cred.to_str().unwrap()])
+        .status
+        .success());
+    let bundle = dir.path().join("b.json");
+    let out = satchel(
+        &wallet,
+        &["export", "bundle", "1", "-o", bundle.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = satchel(
+        &wallet,
+        &["verify-bundle", bundle.to_str().unwrap(), "--json"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&std::fs::read(&bundle).unwrap())
+        .contains(me["did"].as_str().unwrap()));
+
+    // Keyring out of reach: a clear error, not a new identity.
+    let out = Command::new(env!("CARGO_BIN_EXE_satchel"))
+        .arg("--wallet")
+        .arg(&wallet)
+        .args(["whoami"])
+        .env("SATCHEL_KEY_STORE", "file")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("keyring"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("w.db.holder-key")).unwrap(),
+        key_file
+    );
+}
