@@ -161,17 +161,14 @@ pub fn verify_bytes(source: &str, bytes: &[u8], opts: &VerifyOptions) -> Vec<Ite
         .collect()
 }
 
-/// Reads a file and imports every credential in it.
-pub fn import_file(
+/// Reads files and imports every credential in them (see [`import_batch`]).
+pub fn import_files(
     wallet: &mut Wallet,
-    path: &std::path::Path,
+    paths: &[std::path::PathBuf],
     opts: &ImportOptions,
 ) -> Vec<ItemResult> {
-    let source = path.display().to_string();
-    match read_limited(path) {
-        Ok(bytes) => import_bytes(wallet, &source, &bytes, opts),
-        Err(msg) => vec![unreadable(source, msg, opts.verify.now)],
-    }
+    let read = |i: usize| (paths[i].display().to_string(), read_limited(&paths[i]));
+    import_batch(wallet, paths.len(), read, opts, |_| {})
 }
 
 /// A sentence summing up a report: the first failing check, or the outcome.
@@ -202,6 +199,84 @@ pub fn content_key(cred: &Credential) -> String {
         // JCS only fails on numbers it cannot represent; fall back to the bytes.
         Err(_) => crate::store::sha256_hex(&cred.raw),
     }
+}
+
+/// One input of a batch: its name, and its bytes or why they could not be read.
+pub type Input = (String, Result<Vec<u8>, String>);
+
+/// Reads and verifies `count` inputs on every core, and hands each input's
+/// credentials to `sink` on the calling thread, in input order. Verification
+/// is the slow part and needs no wallet, so it runs in parallel; whatever
+/// `sink` does (storing) stays on one thread, in order. An input that could
+/// not be read reaches `sink` as its final result.
+pub fn check_in_parallel<R, S>(count: usize, read: R, opts: &VerifyOptions, mut sink: S)
+where
+    R: Fn(usize) -> Input + Sync,
+    S: FnMut(usize, Result<Vec<Checked>, ItemResult>),
+{
+    let check = |i: usize| {
+        let (source, bytes) = read(i);
+        match bytes {
+            Ok(bytes) => Ok(check_bytes(&source, &bytes, opts)),
+            Err(msg) => Err(unreadable(source, msg, opts.now)),
+        }
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(count);
+    if workers <= 1 {
+        (0..count).for_each(|i| sink(i, check(i)));
+        return;
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::sync_channel(workers * 4);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (next, check) = (&next, &check);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= count || tx.send((i, check(i))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        // Workers take inputs in order, so few results wait here for an earlier one.
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut due = 0;
+        for (i, checked) in rx {
+            waiting.insert(i, checked);
+            while let Some(checked) = waiting.remove(&due) {
+                sink(due, checked);
+                due += 1;
+            }
+        }
+    });
+}
+
+/// Imports a batch of inputs: verified on every core, stored in input order,
+/// each credential in its own transaction (so an interrupted batch keeps
+/// everything stored before). `progress` is told how many inputs are done.
+pub fn import_batch<R>(
+    wallet: &mut Wallet,
+    count: usize,
+    read: R,
+    opts: &ImportOptions,
+    mut progress: impl FnMut(usize),
+) -> Vec<ItemResult>
+where
+    R: Fn(usize) -> Input + Sync,
+{
+    let mut results = Vec::new();
+    check_in_parallel(count, read, &opts.verify, |i, checked| {
+        match checked {
+            Ok(items) => results.extend(items.into_iter().map(|c| store_checked(wallet, c, opts))),
+            Err(unreadable) => results.push(unreadable),
+        }
+        progress(i + 1);
+    });
+    results
 }
 
 /// Verifies and stores every credential in an input.

@@ -239,25 +239,19 @@ fn read_input(path: &std::path::Path) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("cannot read stdin: {e}"))
 }
 
-/// Runs `each` over the input files with progress on stderr for long batches.
-fn over_files(
-    files: &[PathBuf],
-    now: DateTime<Utc>,
-    mut each: impl FnMut(&str, &[u8]) -> Vec<ItemResult>,
-) -> Vec<ItemResult> {
-    let progress = files.len() >= 20 && std::io::stderr().is_terminal() || files.len() >= 100;
-    let mut results = Vec::new();
-    for (n, path) in files.iter().enumerate() {
-        let source = path.display().to_string();
-        match read_input(path) {
-            Ok(bytes) => results.extend(each(&source, &bytes)),
-            Err(msg) => results.push(import::unreadable(source, msg, now)),
-        }
-        if progress && ((n + 1) % 50 == 0 || n + 1 == files.len()) {
-            eprintln!("satchel: {}/{} files", n + 1, files.len());
+/// Reads input file `i` of `files` (`-` is stdin).
+fn read_nth(files: &[PathBuf], i: usize) -> import::Input {
+    (files[i].display().to_string(), read_input(&files[i]))
+}
+
+/// Progress on stderr for long batches: every 50 files.
+fn progress_printer(total: usize) -> impl FnMut(usize) {
+    let show = total >= 20 && std::io::stderr().is_terminal() || total >= 100;
+    move |done| {
+        if show && (done % 50 == 0 || done == total) {
+            eprintln!("satchel: {done}/{total} files");
         }
     }
-    results
 }
 
 fn print_items(cli: &Cli, items: &[ItemResult]) -> Result<bool, Fatal> {
@@ -293,9 +287,13 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
                 keep_unverified: *keep_unverified,
                 verify: opts.clone(),
             };
-            let items = over_files(files, opts.now, |src, bytes| {
-                import::import_bytes(&mut wallet, src, bytes, &iopts)
-            });
+            let items = import::import_batch(
+                &mut wallet,
+                files.len(),
+                |i| read_nth(files, i),
+                &iopts,
+                progress_printer(files.len()),
+            );
             let ok = print_items(cli, &items)?;
             let count = |d| items.iter().filter(|i| i.result == d).count();
             eprintln!(
@@ -315,24 +313,32 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
             } else {
                 None
             };
-            let items = over_files(files, opts.now, |src, bytes| {
-                import::check_bytes(src, bytes, &opts)
-                    .into_iter()
-                    .map(|c| {
-                        let id = match (&wallet, &c.credential) {
-                            (Some(w), Ok(cred)) => w
-                                .find_by_content_key(&import::content_key(cred))
-                                .ok()
-                                .flatten(),
-                            _ => None,
-                        };
-                        ItemResult {
-                            id,
-                            ..c.into_result()
-                        }
-                    })
-                    .collect()
-            });
+            let mut items = Vec::new();
+            let mut progress = progress_printer(files.len());
+            import::check_in_parallel(
+                files.len(),
+                |i| read_nth(files, i),
+                &opts,
+                |i, checked| {
+                    match checked {
+                        Ok(checked) => items.extend(checked.into_iter().map(|c| {
+                            let id = match (&wallet, &c.credential) {
+                                (Some(w), Ok(cred)) => w
+                                    .find_by_content_key(&import::content_key(cred))
+                                    .ok()
+                                    .flatten(),
+                                _ => None,
+                            };
+                            ItemResult {
+                                id,
+                                ..c.into_result()
+                            }
+                        })),
+                        Err(unreadable) => items.push(unreadable),
+                    }
+                    progress(i + 1);
+                },
+            );
             print_items(cli, &items)
         }
         Command::List {

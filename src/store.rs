@@ -283,10 +283,41 @@ impl Wallet {
         }
         let mut conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        Migrations::new(MIGRATIONS.to_vec()).to_latest(&mut conn)?;
+        // Another Satchel process (the app and the CLI, say) may be setting up
+        // the same new wallet right now: its migration wins, ours then finds
+        // the schema current. SQLite returns "busy" for these races at once,
+        // without waiting, so they are retried here.
+        let migrations = Migrations::new(MIGRATIONS.to_vec());
+        let latest = MIGRATIONS.len() as i64;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            let attempt = conn
+                .pragma_update(None, "journal_mode", "WAL")
+                .map_err(StoreError::from)
+                .and_then(|()| Ok(migrations.to_latest(&mut conn)?));
+            match attempt {
+                Ok(()) => break,
+                Err(e) => {
+                    let version: Option<i64> = conn
+                        .pragma_query_value(None, "user_version", |r| r.get(0))
+                        .ok();
+                    // A wallet from a newer Satchel is not ours to touch.
+                    if version.is_some_and(|v| v > latest) {
+                        return Err(e);
+                    }
+                    if version == Some(latest) {
+                        conn.pragma_update(None, "journal_mode", "WAL")?;
+                        break;
+                    }
+                    if std::time::Instant::now() > deadline {
+                        return Err(e);
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+            }
+        }
         Ok(Wallet {
             conn,
             path: path.to_path_buf(),
@@ -669,5 +700,34 @@ mod tests {
         assert_eq!(rec.sha256, sha256_hex(&raw));
         assert!(rec.listed.kept_unverified);
         assert_eq!(rec.report.outcome, Outcome::Failed);
+    }
+}
+#[cfg(test)]
+mod concurrent_open {
+    use super::*;
+
+    /// Two Satchel processes (the app and the CLI, say) may open a new wallet
+    /// at the same moment: both must succeed, one migrating, the other waiting.
+    #[test]
+    fn simultaneous_first_opens_all_succeed() {
+        for round in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join(format!("w{round}.db"));
+            let barrier = std::sync::Barrier::new(6);
+            std::thread::scope(|s| {
+                let handles: Vec<_> = (0..6)
+                    .map(|_| {
+                        s.spawn(|| {
+                            barrier.wait();
+                            Wallet::open(&path).map(|w| w.list(&ListQuery::default()).is_ok())
+                        })
+                    })
+                    .collect();
+                for h in handles {
+                    let r = h.join().unwrap();
+                    assert!(matches!(r, Ok(true)), "round {round}: {r:?}");
+                }
+            });
+        }
     }
 }

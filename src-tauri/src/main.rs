@@ -112,12 +112,7 @@ fn import_data(
 
 fn import_paths(state: &AppState, paths: &[PathBuf]) -> CmdResult<Vec<ItemResult>> {
     let opts = import_options();
-    state.with(|w| {
-        Ok(paths
-            .iter()
-            .flat_map(|p| import::import_file(w, p, &opts))
-            .collect())
-    })
+    state.with(|w| Ok(import::import_files(w, paths, &opts)))
 }
 
 /// Opens the native file dialog (several files) and imports what was chosen.
