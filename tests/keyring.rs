@@ -5,18 +5,11 @@
 
 mod common;
 
-use std::process::Command;
+use common::{satchel_with_key_store, stdout_json};
 
-use common::stdout_json;
-
+/// The CLI with the OS keyring allowed.
 fn satchel(wallet: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_satchel"))
-        .arg("--wallet")
-        .arg(wallet)
-        .args(args)
-        .env_remove("SATCHEL_KEY_STORE")
-        .output()
-        .expect("running satchel")
+    satchel_with_key_store(wallet, args, None)
 }
 
 #[test]
@@ -73,13 +66,7 @@ fn learner_key_lives_in_the_os_keyring() {
         .contains(me["did"].as_str().unwrap()));
 
     // Keyring out of reach: a clear error, not a new identity.
-    let out = Command::new(env!("CARGO_BIN_EXE_satchel"))
-        .arg("--wallet")
-        .arg(&wallet)
-        .args(["whoami"])
-        .env("SATCHEL_KEY_STORE", "file")
-        .output()
-        .unwrap();
+    let out = satchel_with_key_store(&wallet, &["whoami"], Some("file"));
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("keyring"));
     assert_eq!(

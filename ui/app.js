@@ -470,13 +470,20 @@ function wire() {
 
 async function start() {
   wire();
+  // Settings (whether web images may load) are needed before the cards; the
+  // issuer list is not, so it loads alongside.
+  const issuers = loadIssuers();
   try {
     await loadSettings();
   } catch (e) {
     toast(`Could not read settings: ${e}`);
   }
-  await refresh();
+  await Promise.all([issuers, load()]);
   document.body.dataset.ready = 'true';
+  // After the frame with the cards is painted.
+  requestAnimationFrame(() => setTimeout(() => {
+    invoke('first_paint', { cards: document.querySelectorAll('#cards .card').length }).catch(() => {});
+  }, 0));
 }
 
 start();

@@ -88,13 +88,17 @@ struct Detail {
     raw_text: String,
 }
 
+/// A stored credential, or a sentence saying it is gone.
+fn stored(w: &Wallet, id: i64) -> CmdResult<Record> {
+    w.get(id)
+        .map_err(err)?
+        .ok_or_else(|| format!("credential #{id} is no longer in the wallet"))
+}
+
 #[tauri::command]
 fn get_credential(state: State<'_, AppState>, id: i64) -> CmdResult<Detail> {
     state.with(|w| {
-        let record = w
-            .get(id)
-            .map_err(err)?
-            .ok_or_else(|| format!("credential #{id} is no longer in the wallet"))?;
+        let record = stored(w, id)?;
         let raw_text = String::from_utf8_lossy(&record.raw).into_owned();
         Ok(Detail { record, raw_text })
     })
@@ -283,10 +287,7 @@ struct QrOut {
 #[tauri::command]
 fn qr_code(state: State<'_, AppState>, id: i64) -> CmdResult<QrOut> {
     state.with(|w| {
-        let rec = w
-            .get(id)
-            .map_err(err)?
-            .ok_or_else(|| format!("credential #{id} is no longer in the wallet"))?;
+        let rec = stored(w, id)?;
         let code = qr::encode(&rec.raw).map_err(err)?;
         Ok(QrOut {
             svg: code.svg(),
@@ -307,7 +308,27 @@ fn verify_qr_image(name: String, bytes: Vec<u8>) -> CmdResult<Vec<ItemResult>> {
     })
 }
 
+/// Set in `main`: when the process started, for the first-paint report.
+static LAUNCHED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// The page reports its first paint of the wallet: logged on stderr (the
+/// start-up time the README quotes), and the app quits when
+/// `SATCHEL_EXIT_AFTER_FIRST_PAINT` is set, so start-up can be timed by a script.
+#[tauri::command]
+fn first_paint(app: tauri::AppHandle, cards: u32) {
+    if let Some(t) = LAUNCHED.get() {
+        eprintln!(
+            "satchel-app: first paint of the wallet ({cards} cards) {} ms after launch",
+            t.elapsed().as_millis()
+        );
+    }
+    if std::env::var_os("SATCHEL_EXIT_AFTER_FIRST_PAINT").is_some() {
+        app.exit(0);
+    }
+}
+
 fn main() {
+    LAUNCHED.get_or_init(std::time::Instant::now);
     let wallet_path = match store::resolve_wallet_path(None) {
         Ok(p) => p,
         Err(e) => {
@@ -354,6 +375,7 @@ fn main() {
             qr_code,
             verify_qr_image,
             share_export,
+            first_paint,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -95,14 +95,22 @@ pub fn signed_ob3(n: usize, name: &str) -> Value {
 /// into the keyring of the person running the tests (tests/keyring.rs covers
 /// the keyring).
 pub fn satchel(wallet: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_satchel"))
-        .arg("--wallet")
+    satchel_with_key_store(wallet, args, Some("file"))
+}
+
+/// Runs the CLI with `SATCHEL_KEY_STORE` set to `store` (`None`: unset, so the
+/// OS keyring is used when one answers).
+pub fn satchel_with_key_store(wallet: &Path, args: &[&str], store: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_satchel"));
+    cmd.arg("--wallet")
         .arg(wallet)
         .args(args)
-        .env_remove("SATCHEL_WALLET")
-        .env("SATCHEL_KEY_STORE", "file")
-        .output()
-        .expect("running satchel")
+        .env_remove("SATCHEL_WALLET");
+    match store {
+        Some(s) => cmd.env("SATCHEL_KEY_STORE", s),
+        None => cmd.env_remove("SATCHEL_KEY_STORE"),
+    };
+    cmd.output().expect("running satchel")
 }
 
 /// Parses stdout as JSON.
