@@ -26,7 +26,7 @@ echo "== the learner key in a real OS keyring (a private D-Bus session and keyri
 KEYRING_HOME="$(mktemp -d)"
 XDG_DATA_HOME="$KEYRING_HOME" dbus-run-session -- bash -c '
   printf satchel-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && sleep 1 &&
-  SATCHEL_TEST_OS_KEYRING=1 cargo test --locked --test keyring'
+  cargo test --workspace --locked --test keyring -- --ignored'
 rm -rf "$KEYRING_HOME"
 
 echo "== end-to-end tests of the desktop app"
