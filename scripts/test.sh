@@ -23,10 +23,15 @@ echo "== library, CLI and integration tests"
 cargo test --workspace --locked
 
 echo "== the learner key in a real OS keyring (a private D-Bus session and keyring)"
+# The test binary built above, run directly: `cargo test --test keyring`
+# resolves a narrower feature set and would rebuild half the tree.
+KEYRING_TEST="$(cargo test --workspace --locked --no-run --message-format=json 2>/dev/null |
+  grep '"name":"keyring"' | grep -o '"executable":"[^"]*"' | cut -d'"' -f4)"
+[ -x "$KEYRING_TEST" ] || { echo "keyring test binary not found" >&2; exit 1; }
 KEYRING_HOME="$(mktemp -d)"
-XDG_DATA_HOME="$KEYRING_HOME" dbus-run-session -- bash -c '
+XDG_DATA_HOME="$KEYRING_HOME" KEYRING_TEST="$KEYRING_TEST" dbus-run-session -- bash -c '
   printf satchel-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && sleep 1 &&
-  cargo test --workspace --locked --test keyring -- --ignored'
+  "$KEYRING_TEST" --ignored'
 rm -rf "$KEYRING_HOME"
 
 echo "== end-to-end tests of the desktop app"
