@@ -124,7 +124,9 @@ test('importing the example credentials shows their cards', async (t) => {
   assert.match(await text('#results-summary'), /2 already in your wallet/);
   assert.equal(await cardCount(), chosen.length);
   await click('#results-close');
+  await until('results dismissed', () => exec('return document.getElementById("results").hidden'));
   if (SCREENSHOT) {
+    await sleep(500); // let WebKit paint the latest state
     const png = await wd('GET', s('/screenshot'));
     writeFileSync(SCREENSHOT, Buffer.from(png, 'base64'));
   }
