@@ -265,18 +265,10 @@ impl Holder {
         let in_keyring = keyring.is_some_and(|k| {
             k.set(&did, &secret).is_ok() && k.get(&did).ok().flatten().as_deref() == Some(&secret)
         });
-        let file = if in_keyring {
-            KeyFile {
-                did: did.clone(),
-                private_key_multibase: None,
-                keyring_service: Some(KEYRING_SERVICE.to_string()),
-            }
-        } else {
-            KeyFile {
-                did: did.clone(),
-                private_key_multibase: Some(secret),
-                keyring_service: None,
-            }
+        let file = KeyFile {
+            did: did.clone(),
+            private_key_multibase: (!in_keyring).then_some(secret),
+            keyring_service: in_keyring.then(|| KEYRING_SERVICE.to_string()),
         };
         let json = serde_json::to_vec_pretty(&file).map_err(|e| io(std::io::Error::other(e)))?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

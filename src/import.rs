@@ -127,16 +127,24 @@ pub fn unreadable(
     }
 }
 
-/// Reads an input file, refusing to read past the input size limit (the
-/// parser then reports it as too large).
-pub fn read_limited(path: &std::path::Path) -> Result<Vec<u8>, String> {
+/// Reads an input (`what` names it in the error), never past one byte over
+/// the input size limit: the parser then reports it as too large.
+pub fn read_capped(input: impl std::io::Read, what: &str) -> Result<Vec<u8>, String> {
     use std::io::Read;
-    let limit = formats::MAX_INPUT_BYTES as u64 + 1;
     let mut buf = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(limit).read_to_end(&mut buf))
+    input
+        .take(formats::MAX_INPUT_BYTES as u64 + 1)
+        .read_to_end(&mut buf)
         .map(|_| buf)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))
+        .map_err(|e| format!("cannot read {what}: {e}"))
+}
+
+/// Reads an input file with [`read_capped`].
+pub fn read_limited(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    let what = path.display().to_string();
+    std::fs::File::open(path)
+        .map_err(|e| format!("cannot read {what}: {e}"))
+        .and_then(|f| read_capped(f, &what))
 }
 
 impl Checked {

@@ -4,7 +4,7 @@
 //! Exit code: 0 when every input succeeded, 1 when any input failed, 2 when
 //! the command itself could not run (bad arguments, wallet unreadable).
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -228,15 +228,11 @@ fn verify_options(cli: &Cli) -> VerifyOptions {
 
 /// Reads an input file, or stdin for "-".
 fn read_input(path: &std::path::Path) -> Result<Vec<u8>, String> {
-    if path.as_os_str() != "-" {
-        return import::read_limited(path);
+    if path.as_os_str() == "-" {
+        import::read_capped(std::io::stdin(), "stdin")
+    } else {
+        import::read_limited(path)
     }
-    let mut buf = Vec::new();
-    std::io::stdin()
-        .take(satchel::formats::MAX_INPUT_BYTES as u64 + 1)
-        .read_to_end(&mut buf)
-        .map(|_| buf)
-        .map_err(|e| format!("cannot read stdin: {e}"))
 }
 
 /// Reads input file `i` of `files` (`-` is stdin).

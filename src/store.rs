@@ -461,7 +461,11 @@ impl Wallet {
         let mut conditions = Vec::new();
         let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
         let mut from = "credentials c".to_string();
-        if let Some(fts) = q.search.as_deref().and_then(fts_query) {
+        let search = q.search.as_deref().and_then(fts_query);
+        // A search alone is counted in the full-text index, without visiting
+        // the rows (over 10x faster on a common word in 100,000 credentials).
+        let search_only = search.is_some() && q.issuer.is_none() && q.outcome.is_none();
+        if let Some(fts) = search {
             from = "credentials c JOIN credentials_fts f ON f.rowid = c.id".to_string();
             args.push(Box::new(fts));
             conditions.push(format!("credentials_fts MATCH ?{}", args.len()));
@@ -480,12 +484,6 @@ impl Wallet {
             format!("WHERE {}", conditions.join(" AND "))
         };
         let params = rusqlite::params_from_iter(args.iter().map(|a| a.as_ref()));
-        // A search alone is counted in the full-text index, without visiting
-        // the rows (over 10x faster on a common word in 100,000 credentials).
-        let search_only = conditions.len() == 1
-            && q.issuer.is_none()
-            && q.outcome.is_none()
-            && q.search.as_deref().and_then(fts_query).is_some();
         let count_sql = if search_only {
             "SELECT count(*) FROM credentials_fts WHERE credentials_fts MATCH ?1".to_string()
         } else {
@@ -708,10 +706,6 @@ mod tests {
         assert!(rec.listed.kept_unverified);
         assert_eq!(rec.report.outcome, Outcome::Failed);
     }
-}
-#[cfg(test)]
-mod concurrent_open {
-    use super::*;
 
     /// Two Satchel processes (the app and the CLI, say) may open a new wallet
     /// at the same moment: both must succeed, one migrating, the other waiting.

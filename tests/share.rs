@@ -22,6 +22,22 @@ fn import(wallet: &Path, dir: &Path, name: &str, cred: &Value) -> i64 {
     stdout_json(&out)[0]["id"].as_i64().unwrap()
 }
 
+/// Exports a bundle of wallet credentials `ids` with extra `options` to `out`,
+/// asserting that the CLI succeeded.
+fn export_bundle(wallet: &Path, ids: &[i64], options: &[&str], out: &Path) {
+    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let mut args = vec!["export", "bundle"];
+    args.extend(ids.iter().map(String::as_str));
+    args.extend(options);
+    args.extend(["-o", out.to_str().unwrap()]);
+    let run = satchel(wallet, &args);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
 #[test]
 fn bundle_round_trip_with_challenge_and_domain() {
     let dir = tempfile::tempdir().unwrap();
@@ -29,25 +45,11 @@ fn bundle_round_trip_with_challenge_and_domain() {
     let a = import(&wallet, dir.path(), "a.json", &signed_ob3(1, "Rust"));
     let b = import(&wallet, dir.path(), "b.json", &signed_ob3(2, "SQL"));
     let bundle = dir.path().join("bundle.json");
-    let out = satchel(
+    export_bundle(
         &wallet,
-        &[
-            "export",
-            "bundle",
-            &a.to_string(),
-            &b.to_string(),
-            "--challenge",
-            "n-123",
-            "--domain",
-            "hr.example",
-            "-o",
-            bundle.to_str().unwrap(),
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        &[a, b],
+        &["--challenge", "n-123", "--domain", "hr.example"],
+        &bundle,
     );
     let vp: Value = serde_json::from_slice(&fs::read(&bundle).unwrap()).unwrap();
     let who = stdout_json(&satchel(&wallet, &["whoami", "--json"]));
@@ -139,18 +141,10 @@ fn bundles_carry_vc_1_1_credentials_too() {
         let f = dir_peer.join(format!("valid-{n}.json"));
         let out = satchel(&wallet, &["import", f.to_str().unwrap(), "--json"]);
         assert!(out.status.success());
-        ids.push(stdout_json(&out)[0]["id"].as_i64().unwrap().to_string());
+        ids.push(stdout_json(&out)[0]["id"].as_i64().unwrap());
     }
     let bundle = dir.path().join("b.json");
-    let mut args = vec!["export", "bundle"];
-    args.extend(ids.iter().map(String::as_str));
-    args.extend(["-o", bundle.to_str().unwrap()]);
-    let out = satchel(&wallet, &args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    export_bundle(&wallet, &ids, &[], &bundle);
     let out = satchel(
         &wallet,
         &[
@@ -386,25 +380,11 @@ fn digitalbazaar_verifies_bundles() {
         &signed_ob3(2, "Public Speaking"),
     );
     let bundle = dir.path().join("bundle.json");
-    let out = satchel(
+    export_bundle(
         &wallet,
-        &[
-            "export",
-            "bundle",
-            &a.to_string(),
-            &b.to_string(),
-            "--challenge",
-            "n-123",
-            "--domain",
-            "jobs.example",
-            "-o",
-            bundle.to_str().unwrap(),
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        &[a, b],
+        &["--challenge", "n-123", "--domain", "jobs.example"],
+        &bundle,
     );
     let js = |file: &Path, challenge: &str| {
         let out = Command::new("node")
