@@ -8,12 +8,16 @@
 pub mod canon;
 pub mod contexts;
 pub mod did;
-pub mod export;
 pub mod formats;
 pub mod holder;
 pub mod import;
 pub mod proof;
-pub mod qr;
 pub mod report;
+pub mod share;
 pub mod store;
 pub mod verify;
+
+/// The former path of [`share`]'s bundles and portfolios, kept for callers.
+pub use share as export;
+/// The former path of [`share::qr`], kept for callers.
+pub use share::qr;

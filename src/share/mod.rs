@@ -1,0 +1,118 @@
+//! What a learner shares, the last pipeline stage: verification bundles (a
+//! Verifiable Presentation signed by the learner's key, [`bundle`]),
+//! self-contained HTML portfolios ([`portfolio`]) and interview QR codes
+//! ([`qr`]). [`share`] is the one path the CLI and the app take.
+//!
+//! Invariants: credentials are embedded unchanged (their issuers' proofs still
+//! verify); a bundle verifies offline; a portfolio makes no network request
+//! and renders every credential text escaped.
+
+use crate::formats;
+use crate::holder::Holder;
+use crate::proof::ProofError;
+use crate::report::Report;
+use crate::store::{StoreError, Wallet};
+use crate::verify::{self, VerifyOptions};
+
+pub mod bundle;
+pub mod portfolio;
+pub mod qr;
+
+pub use bundle::{bundle, verify_bundle, BundleOptions, CHECK_HOLDER};
+pub use portfolio::{
+    bundle_from_portfolio, escape_html, is_inline_image, portfolio_html, PortfolioEntry,
+};
+
+/// Why a bundle or portfolio could not be made or read.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// Signing the presentation failed.
+    #[error("cannot sign the presentation: {0}")]
+    Sign(#[from] ProofError),
+    /// A stored credential is not JSON (cannot happen for verified imports).
+    #[error("credential {0} is not JSON and cannot be bundled")]
+    NotJson(String),
+    /// The file is not a bundle.
+    #[error("not a verification bundle: {0}")]
+    NotBundle(String),
+    /// Nothing to export.
+    #[error("choose at least one credential")]
+    Empty,
+    /// The portfolio needs the learner's name, which was never given.
+    #[error("your name is needed once for the portfolio")]
+    NoLearnerName,
+    /// Reading the wallet failed (or a credential is not in it).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Setting key of the learner's display name on portfolios (asked once).
+pub const LEARNER_NAME_SETTING: &str = "learner_name";
+
+/// What to make of the chosen wallet credentials.
+#[derive(Debug, Clone)]
+pub enum Share {
+    /// A signed verification bundle (pretty JSON).
+    Bundle(BundleOptions),
+    /// An HTML portfolio; `learner` is remembered as the name for next time,
+    /// and when `None` the remembered name is used.
+    Portfolio {
+        /// The learner's display name.
+        learner: Option<String>,
+    },
+}
+
+/// Makes the file a learner shares from wallet credentials `ids` (in that
+/// order): the one path the CLI and the app both take.
+pub fn share(
+    wallet: &Wallet,
+    holder: &Holder,
+    ids: &[i64],
+    what: &Share,
+    opts: &VerifyOptions,
+) -> Result<Vec<u8>, ExportError> {
+    let records = ids
+        .iter()
+        .map(|id| wallet.get(*id)?.ok_or(StoreError::NotFound(*id)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let raws: Vec<&[u8]> = records.iter().map(|r| r.raw.as_slice()).collect();
+    match what {
+        Share::Bundle(bundle_opts) => {
+            let vp = bundle(holder, &raws, bundle_opts, opts.now)?;
+            serde_json::to_vec_pretty(&vp).map_err(|e| ExportError::NotJson(e.to_string()))
+        }
+        Share::Portfolio { learner } => {
+            let learner = match learner.as_deref().map(str::trim) {
+                Some(name) if !name.is_empty() => {
+                    wallet.set_setting(LEARNER_NAME_SETTING, name)?;
+                    name.to_string()
+                }
+                _ => wallet
+                    .setting(LEARNER_NAME_SETTING)?
+                    .ok_or(ExportError::NoLearnerName)?,
+            };
+            let vp = bundle(holder, &raws, &BundleOptions::default(), opts.now)?;
+            // The status shown is as of export time, not as of import.
+            let reports: Vec<Report> = records
+                .iter()
+                .map(|r| {
+                    formats::parse(&r.raw)
+                        .ok()
+                        .and_then(|items| items.into_iter().next())
+                        .and_then(Result::ok)
+                        .map(|c| verify::verify_credential(&c, opts))
+                        .unwrap_or_else(|| r.report.clone())
+                })
+                .collect();
+            let entries: Vec<PortfolioEntry<'_>> = records
+                .iter()
+                .zip(&reports)
+                .map(|(r, report)| PortfolioEntry {
+                    summary: &r.listed.summary,
+                    report,
+                })
+                .collect();
+            Ok(portfolio_html(&learner, &entries, &vp, opts.now).into_bytes())
+        }
+    }
+}
