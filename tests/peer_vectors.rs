@@ -1,5 +1,5 @@
 //! Interop with the reference JavaScript stack: every credential in
-//! `../shared/vectors/peer` verifies or fails exactly as its MANIFEST says.
+//! `tests/vectors/peer` verifies or fails exactly as its MANIFEST says.
 
 mod common;
 
@@ -16,9 +16,7 @@ fn at(s: &str) -> DateTime<Utc> {
 
 #[test]
 fn manifest_outcomes() {
-    let Some(dir) = common::shared("vectors/peer") else {
-        return;
-    };
+    let dir = common::vectors("peer");
     let manifest: Vec<Value> =
         serde_json::from_slice(&std::fs::read(dir.join("MANIFEST.json")).unwrap()).unwrap();
     let (mut valid, mut tampered) = (0, 0);
@@ -74,9 +72,7 @@ fn manifest_outcomes() {
 
 #[test]
 fn key_order_and_whitespace_do_not_matter() {
-    let Some(dir) = common::shared("vectors/peer") else {
-        return;
-    };
+    let dir = common::vectors("peer");
     for n in [0, 2, 11] {
         let bytes = std::fs::read(dir.join(format!("valid-{n}.json"))).unwrap();
         let v: Value = serde_json::from_slice(&bytes).unwrap();

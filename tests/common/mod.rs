@@ -1,4 +1,4 @@
-//! Shared helpers for the integration tests: locating ../shared, making
+//! Shared helpers for the integration tests: locating the vendored vectors, making
 //! signed credentials with keys the tests own, running the CLI.
 #![allow(dead_code)]
 
@@ -10,20 +10,15 @@ use satchel::did;
 use satchel::proof::{self, Cryptosuite, ProofOptions};
 use serde_json::{json, Value};
 
-/// `../shared/<sub>` beside the repository, or `None` with a printed notice.
-pub fn shared(sub: &str) -> Option<PathBuf> {
+/// `tests/vectors/<sub>`: the public suites and reference-stack credentials
+/// vendored with the tests (source and license in tests/vectors/README.md).
+/// They are part of the repository, so a missing folder is a failure.
+pub fn vectors(sub: &str) -> PathBuf {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared")
+        .join("tests/vectors")
         .join(sub);
-    if p.exists() {
-        Some(p)
-    } else {
-        eprintln!(
-            "NOTICE: {} not found; skipping the tests that need it",
-            p.display()
-        );
-        None
-    }
+    assert!(p.exists(), "{} is missing from the checkout", p.display());
+    p
 }
 
 /// A deterministic issuer key for test `n`.
