@@ -13,6 +13,7 @@ PKGS=(
   xvfb webkit2gtk-driver imagemagick                 # headless app runs, WebDriver, screenshots
   zbar-tools                                         # independent QR reader for tests
   dbus-daemon gnome-keyring                          # a private Secret Service keyring for the key test
+  fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji  # credential text: Latin, Arabic, CJK, emoji
 )
 # Node.js runs the end-to-end tests and the reference verifier; use the
 # machine's own when there is one.
