@@ -1,39 +1,17 @@
 // Verifies a Satchel verification bundle (a Verifiable Presentation) with the
 // Digital Bazaar reference stack, fully offline: JSON-LD contexts come from the
-// repository's shipped copies (../../contexts) and did:key documents are
-// derived locally. Anything else the document loader is asked for is refused.
+// repository's shipped copies and did:key documents are derived locally
+// (offline.mjs). Anything else the document loader is asked for is refused.
 //
 // Usage: node verify.mjs BUNDLE.json --challenge C [--domain D]
 // Prints the library's result as JSON; exit status 0 when verified, 1 if not.
 import {readFileSync} from 'node:fs';
-import {dirname, join} from 'node:path';
-import {fileURLToPath} from 'node:url';
 
 import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
-import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
-import * as DidKey from '@digitalbazaar/did-method-key';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const contextsDir = join(here, '..', '..', 'contexts');
-const index = JSON.parse(readFileSync(join(contextsDir, 'INDEX.json'), 'utf8'));
-
-const didKeyDriver = DidKey.driver();
-didKeyDriver.use({multibaseMultikeyHeader: 'z6Mk', fromMultibase: Ed25519Multikey.from});
-
-async function documentLoader(url) {
-  if(url.startsWith('did:key:')) {
-    const document = await didKeyDriver.get({url});
-    return {contextUrl: null, documentUrl: url, document};
-  }
-  const file = index[url];
-  if(file) {
-    const document = JSON.parse(readFileSync(join(contextsDir, file), 'utf8'));
-    return {contextUrl: null, documentUrl: url, document};
-  }
-  throw new Error(`offline document loader: refusing to fetch ${url}`);
-}
+import {documentLoader} from './offline.mjs';
 
 const args = process.argv.slice(2);
 const option = name => {
