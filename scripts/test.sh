@@ -10,8 +10,32 @@ bash scripts/install-deps.sh
 # One build cache for every run on this machine (CI clones afresh each time).
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/satchel/target}"
 export CARGO_TERM_COLOR=never
+LOGS="$(mktemp -d)"
+trap 'rm -rf "$LOGS"' EXIT
 
-# The reference JavaScript verifier the bundle interop test runs.
+# A skip in CI is a failure: with CI set, any test cargo reports as ignored
+# must be one the README lists as platform-specific (between the
+# "platform-specific tests" markers), and the end-to-end run must skip none.
+no_skips() { # LOG WHAT
+  [ -n "${CI:-}" ] || return 0
+  local allowed ignored bad
+  allowed="$(sed -n '/<!-- platform-specific tests -->/,/<!-- end platform-specific tests -->/p' README.md |
+    grep -o '`[A-Za-z0-9_:]*`' | tr -d '`')"
+  ignored="$(sed -n 's/^test \(.*\) \.\.\. ignored.*$/\1/p' "$1")"
+  bad="$(comm -23 <(sort -u <<<"$ignored" | sed '/^$/d') <(sort -u <<<"$allowed"))"
+  if [ -n "$bad" ]; then
+    echo "CI: $2 skipped tests the README does not list as platform-specific:" >&2
+    echo "$bad" >&2
+    return 1
+  fi
+  if grep -Eq '^(#|ℹ) (skipped|todo) [1-9]' "$1"; then
+    echo "CI: $2 skipped tests: $(grep -E '^(#|ℹ) (pass|skipped|todo) ' "$1" | tr '\n' ' ')" >&2
+    return 1
+  fi
+}
+
+# The reference JavaScript stack: it verifies our bundles and issues a fresh
+# corpus Satchel must agree on (tests/share.rs, tests/reference_corpus.rs).
 (cd scripts/verify-with-digitalbazaar && npm ci --no-audit --no-fund --loglevel=error)
 export SATCHEL_REQUIRE_REFERENCE=1
 
@@ -20,7 +44,8 @@ cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== library, CLI and integration tests"
-cargo test --workspace --locked
+cargo test --workspace --locked 2>&1 | tee "$LOGS/cargo-test.log"
+no_skips "$LOGS/cargo-test.log" "cargo test"
 
 echo "== the learner key in a real OS keyring (a private D-Bus session and keyring)"
 # The test binary built above, run directly: `cargo test --test keyring`
@@ -35,4 +60,5 @@ XDG_DATA_HOME="$KEYRING_HOME" KEYRING_TEST="$KEYRING_TEST" dbus-run-session -- b
 rm -rf "$KEYRING_HOME"
 
 echo "== end-to-end tests of the desktop app"
-bash scripts/e2e.sh
+bash scripts/e2e.sh 2>&1 | tee "$LOGS/e2e.log"
+no_skips "$LOGS/e2e.log" "the end-to-end run"

@@ -3,7 +3,7 @@
 // Plain W3C WebDriver over HTTP: no npm packages needed.
 import { test, before, beforeEach, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
 const DRIVER = process.env.SATCHEL_WEBDRIVER || 'http://127.0.0.1:4444';
 const APP = process.env.SATCHEL_APP;
-const PEER = join(repo, '..', 'shared', 'vectors', 'peer');
+// The project's own example credentials (cargo run --example make_examples).
+const EXAMPLES = join(repo, 'examples');
+const MANIFEST = JSON.parse(readFileSync(join(EXAMPLES, 'MANIFEST.json'), 'utf8'));
 const SCREENSHOT = process.env.SATCHEL_SCREENSHOT;
 const SAVE_DIR = process.env.SATCHEL_SAVE_DIR;
 const CLI = process.env.SATCHEL_CLI;
@@ -82,7 +84,7 @@ async function paste(textValue) {
   await until('results', () => exec('return !document.getElementById("results").hidden && !document.getElementById("paste-dialog").open'));
 }
 
-const peerFiles = () => (existsSync(PEER) ? readdirSync(PEER).filter((f) => f.startsWith('valid-')).sort((a, b) => parseInt(a.slice(6), 10) - parseInt(b.slice(6), 10)) : []);
+const exampleFiles = (outcomes) => MANIFEST.filter((e) => outcomes.includes(e.outcome)).map((e) => join(EXAMPLES, e.file));
 
 // Each test starts from the wallet view, whatever the previous one left open.
 beforeEach(async () => {
@@ -105,11 +107,10 @@ test('an empty wallet explains how to add a first credential', async () => {
   assert.match(await text('#empty h2'), /empty/i);
 });
 
-test('importing the example credentials shows their cards', async (t) => {
-  const files = peerFiles();
-  if (!files.length) { t.skip(`no example credentials at ${PEER}`); return; }
-  const chosen = files.slice(0, 8);
-  const creds = chosen.map((f) => JSON.parse(readFileSync(join(PEER, f), 'utf8')));
+test('importing the example credentials shows their cards', async () => {
+  const chosen = exampleFiles(['verified', 'warning']);
+  assert.ok(chosen.length >= 8, 'examples/MANIFEST.json lists the examples');
+  const creds = chosen.map((f) => JSON.parse(readFileSync(f, 'utf8')));
   await paste(JSON.stringify(creds));
   assert.match(await text('#results-summary'), new RegExp(`${chosen.length} imported`));
   await until('cards', async () => (await cardCount()) === chosen.length);
@@ -119,6 +120,12 @@ test('importing the example credentials shows their cards', async (t) => {
   const badges = await exec('return [...document.querySelectorAll("#cards .badge")].map(b => b.textContent)');
   assert.equal(badges.length, chosen.length);
   for (const b of badges) assert.match(b, /Verified|Expired/);
+  assert.equal(badges.filter((b) => /Expired/.test(b)).length, 1, 'one example is expired');
+  // Each card shows its credential's own badge image (inline SVG), all different.
+  const images = await exec('return [...document.querySelectorAll("#cards .card .thumb img")].map(i => i.complete && i.naturalWidth > 0 ? i.src : "")');
+  assert.equal(images.length, chosen.length);
+  for (const src of images) assert.match(src, /^data:image\/svg\+xml;base64,/);
+  assert.equal(new Set(images).size, chosen.length, 'every badge differs');
   // Importing the same again: duplicates, nothing new.
   await paste(JSON.stringify(creds.slice(0, 2)));
   assert.match(await text('#results-summary'), /2 already in your wallet/);
@@ -132,18 +139,19 @@ test('importing the example credentials shows their cards', async (t) => {
   }
 });
 
-test('a tampered credential is refused with its reason', async (t) => {
-  if (!existsSync(join(PEER, 'tampered-name-0.json'))) { t.skip('no tampered example'); return; }
+test('a tampered credential is refused with its reason', async () => {
+  const [tampered] = exampleFiles(['failed']);
+  assert.ok(tampered, 'examples/MANIFEST.json lists a tampered example');
   const before = await cardCount();
-  await paste(readFileSync(join(PEER, 'tampered-name-0.json'), 'utf8'));
+  await paste(readFileSync(tampered, 'utf8'));
   assert.match(await text('#results-summary'), /1 refused/);
   assert.match(await text('#results-list .msg'), /signature does not match/i);
   assert.equal(await cardCount(), before);
   await click('#results-close');
 });
 
-test('open a credential: details, checklist, re-verify, present as QR', async (t) => {
-  if ((await cardCount()) === 0) { t.skip('no cards'); return; }
+test('open a credential: details, checklist, re-verify, present as QR', async () => {
+  assert.ok((await cardCount()) > 0, 'the examples were imported');
   const first = await exec('return document.querySelector("#cards .card h3").textContent');
   await click('#cards .card button.open');
   await until('detail dialog', () => exec('return document.getElementById("detail").open'));
@@ -168,9 +176,9 @@ test('open a credential: details, checklist, re-verify, present as QR', async (t
   await click('#d-close');
 });
 
-test('search and filters narrow the list', async (t) => {
+test('search and filters narrow the list', async () => {
   const total = await cardCount();
-  if (total < 2) { t.skip('needs several cards'); return; }
+  assert.ok(total >= 2, 'several cards');
   const target = await exec('return document.querySelectorAll("#cards .card h3")[1].textContent');
   const word = target.split(/\s+/).find((w) => w.length > 4) || target;
   const input = await find('#search');
@@ -205,8 +213,8 @@ test('hostile credential text is shown as text and runs nothing', async () => {
   await click('#d-close');
 });
 
-test('share: a signed bundle and a portfolio that Satchel verifies', async (t) => {
-  if ((await cardCount()) < 2) { t.skip('needs several cards'); return; }
+test('share: a signed bundle and a portfolio that Satchel verifies', async () => {
+  assert.ok((await cardCount()) >= 2, 'several cards');
   assert.ok(SAVE_DIR && CLI, 'scripts/e2e.sh sets SATCHEL_SAVE_DIR and SATCHEL_CLI');
   const bundlePath = join(SAVE_DIR, 'satchel-bundle.json');
   const portfolioPath = join(SAVE_DIR, 'portfolio.html');
@@ -258,9 +266,9 @@ test('share: a signed bundle and a portfolio that Satchel verifies', async (t) =
   assert.equal(JSON.parse(checked.stdout).length, 2);
 });
 
-test('remove asks for confirmation, then the card is gone', async (t) => {
+test('remove asks for confirmation, then the card is gone', async () => {
   const before = await cardCount();
-  if (before === 0) { t.skip('no cards'); return; }
+  assert.ok(before > 0, 'cards to remove');
   const name = await exec('return document.querySelector("#cards .card h3").textContent');
   const sameName = () => exec('return [...document.querySelectorAll("#cards .card h3")].filter(h => h.textContent === arguments[0]).length', [name]);
   const namedBefore = await sameName();
