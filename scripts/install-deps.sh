@@ -14,6 +14,7 @@ PKGS=(
   zbar-tools                                         # independent QR reader for tests
   dbus-daemon gnome-keyring                          # a private Secret Service keyring for the key test
   fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji  # credential text: Latin, Arabic, CJK, emoji
+  jq lintian desktop-file-utils                      # the Debian package: its config, lintian, the desktop entry check
 )
 # Node.js runs the end-to-end tests and the reference verifier; use the
 # machine's own when there is one.
@@ -28,6 +29,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "install-deps: apt-get install ${missing[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The Tauri bundler that makes the Debian package (scripts/package.sh).
+if ! cargo tauri --version >/dev/null 2>&1; then
+  echo "install-deps: cargo install tauri-cli"
+  cargo install tauri-cli --locked --version '^2' --quiet
 fi
 
 if ! command -v tauri-driver >/dev/null 2>&1; then

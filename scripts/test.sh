@@ -62,3 +62,7 @@ rm -rf "$KEYRING_HOME"
 echo "== end-to-end tests of the desktop app"
 bash scripts/e2e.sh 2>&1 | tee "$LOGS/e2e.log"
 no_skips "$LOGS/e2e.log" "the end-to-end run"
+
+echo "== the Debian package: build, lintian, install, Open with, remove (the wallet stays)"
+bash scripts/package-test.sh 2>&1 | tee "$LOGS/package.log"
+no_skips "$LOGS/package.log" "the package test"

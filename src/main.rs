@@ -128,6 +128,12 @@ enum Command {
     },
     /// Show the learner's own DID and where its key is kept.
     Whoami,
+    /// Write the man pages and shell completions into a folder (used when packaging).
+    #[command(hide = true)]
+    GenerateDocs {
+        /// Output folder (made if missing): man/*.1 and completions/.
+        dir: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -215,6 +221,21 @@ fn main() -> ExitCode {
     }
 }
 
+/// Man pages (one per command) and bash, zsh and fish completions, from the
+/// same definitions the parser uses, so they never drift from the tool.
+fn generate_docs(dir: &std::path::Path) -> Result<bool, Fatal> {
+    use clap::CommandFactory;
+    use clap_complete::Shell;
+    let (man, completions) = (dir.join("man"), dir.join("completions"));
+    std::fs::create_dir_all(&man)?;
+    std::fs::create_dir_all(&completions)?;
+    clap_mangen::generate_to(Cli::command(), &man)?;
+    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
+        clap_complete::generate_to(shell, &mut Cli::command(), "satchel", &completions)?;
+    }
+    Ok(true)
+}
+
 fn open_wallet(cli: &Cli) -> Result<Wallet, Fatal> {
     let path = store::resolve_wallet_path(cli.wallet.as_deref())?;
     Wallet::open(&path).map_err(|e| Fatal(format!("cannot open wallet {}: {e}", path.display())))
@@ -274,6 +295,7 @@ fn print_items(cli: &Cli, items: &[ItemResult]) -> Result<bool, Fatal> {
 fn run(cli: &Cli) -> Result<bool, Fatal> {
     let opts = verify_options(cli);
     match &cli.command {
+        Command::GenerateDocs { dir } => generate_docs(dir),
         Command::Import {
             files,
             keep_unverified,

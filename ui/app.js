@@ -466,6 +466,11 @@ function wire() {
     showResults('Dropped files', event.payload);
     await refresh();
   });
+  // A second launch of Satchel hands its files to this window.
+  ev.listen('opened-files', async (event) => {
+    showResults('Opened files', event.payload);
+    await refresh();
+  });
 }
 
 async function start() {
@@ -479,6 +484,12 @@ async function start() {
     toast(`Could not read settings: ${e}`);
   }
   await Promise.all([issuers, load()]);
+  // Files Satchel was started with (Open with Satchel) are imported now.
+  const opened = await invoke('import_opened_files').catch((e) => { toast(`Could not import the opened files: ${e}`); return []; });
+  if (opened.length) {
+    showResults('Opened files', opened);
+    await refresh();
+  }
   document.body.dataset.ready = 'true';
   // After the frame with the cards is painted.
   requestAnimationFrame(() => setTimeout(() => {

@@ -4,6 +4,8 @@
 //! calls the library and turns errors into sentences for the window.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod desktop;
+
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -117,6 +119,17 @@ fn import_data(
 fn import_paths(state: &AppState, paths: &[PathBuf]) -> CmdResult<Vec<ItemResult>> {
     let opts = import_options();
     state.with(|w| Ok(import::import_files(w, paths, &opts)))
+}
+
+/// Imports the files Satchel was started with ("Open with"), once: the page
+/// asks when its first load is done, and shows the results like any import.
+#[tauri::command]
+fn import_opened_files(
+    state: State<'_, AppState>,
+    opened: State<'_, desktop::OpenedFiles>,
+) -> CmdResult<Vec<ItemResult>> {
+    let paths = std::mem::take(&mut *opened.0.lock().map_err(err)?);
+    import_paths(&state, &paths)
 }
 
 /// Opens the native file dialog (several files) and imports what was chosen.
@@ -343,11 +356,29 @@ fn main() {
             std::process::exit(2);
         }
     };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let opened = desktop::file_args(std::env::args_os().skip(1), &cwd);
+    let context = tauri::generate_context!();
+    let instance = desktop::instance(&context.config().identifier, &wallet_path);
+    let mut window_state = tauri_plugin_window_state::Builder::new();
+    if let Some(file) = instance.window_state_file {
+        window_state = window_state.with_filename(file);
+    }
     tauri::Builder::default()
+        // First: a second launch on the same wallet hands its files over and exits.
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance.dbus_id)
+                .callback(desktop::second_launch)
+                .build(),
+        )
+        .plugin(window_state.build())
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState {
             wallet: Mutex::new(wallet),
         })
+        .manage(desktop::OpenedFiles(Mutex::new(opened)))
+        .menu(desktop::menu)
         .setup(|app| {
             let handle = app.handle().clone();
             if let Some(window) = app.get_webview_window("main") {
@@ -368,6 +399,7 @@ fn main() {
             get_credential,
             import_data,
             import_dialog,
+            import_opened_files,
             reverify,
             remove_credential,
             wallet_info,
@@ -377,7 +409,7 @@ fn main() {
             share_export,
             first_paint,
         ])
-        .run(tauri::generate_context!())
+        .run(context)
         .unwrap_or_else(|e| {
             eprintln!("satchel: the window could not start: {e}");
             std::process::exit(1);
