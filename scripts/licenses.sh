@@ -12,7 +12,7 @@ OUT=src-tauri/third-party-licenses.txt
 list() {
   cargo tree --locked -e normal -p satchel-app -p satchel --target x86_64-unknown-linux-gnu \
     --prefix none --no-dedupe --format '{p}|{l}' |
-    sed -E 's/^([^ ]+) v([^ |]+)( \([^)]*\))?\|/\1 \2: /' | grep -v -e '^satchel' -e '^$' | LC_ALL=C sort -u
+    sed -E 's/^([^ ]+ v[^ |]+)( \([^)]*\))?\|/\1: /' | grep -v -e '^satchel' -e '^$' | LC_ALL=C sort -u
 }
 
 if [ "${1:-}" = --check ]; then
