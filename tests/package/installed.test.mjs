@@ -15,8 +15,8 @@ const DRIVER = process.env.SATCHEL_WEBDRIVER || 'http://127.0.0.1:4444';
 const APP = process.env.SATCHEL_APP || '/usr/bin/satchel-app';
 const WORK = process.env.SATCHEL_PACKAGE_WORK;
 const ELEMENT = 'element-6066-11e4-a23f-4d0a1f0f0e2b';
-// A signed Open Badges 3.0 credential vendored for the tests (its text is hostile on purpose).
-const BADGE = join(here, '..', 'fixtures', 'hostile-credential.json');
+// One of the example credentials (examples/credentials: fictional issuer, verifies).
+const BADGE = join(here, '..', '..', 'examples', 'credentials', '07-bootcamp-rust.json');
 
 let session;
 
