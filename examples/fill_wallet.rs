@@ -50,7 +50,7 @@ fn main() {
         .collect();
     let opts = ImportOptions {
         keep_unverified: false,
-        verify: VerifyOptions { now: Utc::now() },
+        verify: VerifyOptions::offline_at(Utc::now()),
     };
     let start = std::time::Instant::now();
     for i in 0..n {

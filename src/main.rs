@@ -242,9 +242,7 @@ fn open_wallet(cli: &Cli) -> Result<Wallet, Fatal> {
 }
 
 fn verify_options(cli: &Cli) -> VerifyOptions {
-    VerifyOptions {
-        now: cli.at.unwrap_or_else(Utc::now),
-    }
+    VerifyOptions::offline_at(cli.at.unwrap_or_else(Utc::now))
 }
 
 /// Reads an input file, or stdin for "-".

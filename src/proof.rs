@@ -112,6 +112,8 @@ pub struct VerifiedProof {
     pub verification_method: String,
     /// The DID controlling the key that signed.
     pub controller: String,
+    /// When the key's document was fetched, if a stored copy was used offline.
+    pub key_as_of: Option<chrono::DateTime<chrono::Utc>>,
     /// Its `proofPurpose`.
     pub proof_purpose: String,
     /// Its `created`, if any.
@@ -395,13 +397,22 @@ fn verify_one(
     let config = proof_config(suite, proof, &doc);
     let hash = hash_data(suite, &doc, &config)?;
     let key = resolver.resolve(&vm)?;
-    key.public_key
+    let Some(public_key) = key.public_key.as_ed25519() else {
+        return Err(ProofError::Malformed(format!(
+            "{} names a {} key, but {} needs an Ed25519 key",
+            vm,
+            key.public_key.kind(),
+            suite.name()
+        )));
+    };
+    public_key
         .verify_strict(&hash.combined, &signature)
         .map_err(|_| ProofError::BadSignature)?;
     Ok(VerifiedProof {
         suite,
         verification_method: vm,
         controller: key.controller,
+        key_as_of: key.as_of,
         proof_purpose: purpose,
         created,
         challenge: str_field(proof, "challenge")?,

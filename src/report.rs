@@ -84,6 +84,10 @@ pub struct Check {
     pub status: CheckStatus,
     /// What was found, in a sentence.
     pub message: String,
+    /// For a check skipped because online checks are off: the URL it would
+    /// have fetched (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub would_fetch: Option<String>,
 }
 
 impl Check {
@@ -93,7 +97,15 @@ impl Check {
             check: check.to_string(),
             status,
             message: message.into(),
+            would_fetch: None,
         }
+    }
+
+    /// Marks the check as not performed for want of the network, naming the
+    /// URL it would fetch.
+    pub fn with_would_fetch(mut self, url: impl Into<String>) -> Check {
+        self.would_fetch = Some(url.into());
+        self
     }
 }
 
@@ -107,6 +119,8 @@ pub const CHECK_ISSUER: &str = "issuer";
 pub const CHECK_VALIDITY: &str = "validity_period";
 /// Name of the revocation-status check.
 pub const CHECK_STATUS: &str = "status";
+/// Name of the known-issuer check (issuer registries).
+pub const CHECK_ISSUER_KNOWN: &str = "issuer_known";
 
 /// A verification's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,5 +154,13 @@ impl Report {
     /// The check with this name, if present.
     pub fn check(&self, name: &str) -> Option<&Check> {
         self.checks.iter().find(|c| c.check == name)
+    }
+
+    /// The URLs that checks would have fetched had online checks been on.
+    pub fn would_fetch(&self) -> Vec<&str> {
+        self.checks
+            .iter()
+            .filter_map(|c| c.would_fetch.as_deref())
+            .collect()
     }
 }

@@ -27,15 +27,11 @@ fn manifest_outcomes() {
         // The reference verifier ran with "now" = 2023-12-31.
         let then = verify::verify_credential(
             &cred,
-            &VerifyOptions {
-                now: at("2023-12-31T12:00:00Z"),
-            },
+            &VerifyOptions::offline_at(at("2023-12-31T12:00:00Z")),
         );
         let later = verify::verify_credential(
             &cred,
-            &VerifyOptions {
-                now: at("2026-11-24T12:00:00Z"),
-            },
+            &VerifyOptions::offline_at(at("2026-11-24T12:00:00Z")),
         );
         let sig = then.check("signature").unwrap();
         if entry["signature"] == "valid" {
@@ -93,9 +89,7 @@ fn key_order_and_whitespace_do_not_matter() {
         let cred = formats::parse(&reordered).unwrap().remove(0).unwrap();
         let r = verify::verify_credential(
             &cred,
-            &VerifyOptions {
-                now: at("2023-12-31T12:00:00Z"),
-            },
+            &VerifyOptions::offline_at(at("2023-12-31T12:00:00Z")),
         );
         assert_eq!(
             r.outcome,

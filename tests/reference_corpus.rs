@@ -86,8 +86,8 @@ fn satchel_agrees_with_the_reference_on_a_fresh_corpus() {
             .remove(0)
             .unwrap_or_else(|e| panic!("{ctx}: {e}"));
         let then = verify::parse_datetime(entry["then"].as_str().unwrap()).unwrap();
-        let at_then = verify::verify_credential(&cred, &VerifyOptions { now: then });
-        let at_now = verify::verify_credential(&cred, &VerifyOptions { now });
+        let at_then = verify::verify_credential(&cred, &VerifyOptions::offline_at(then));
+        let at_now = verify::verify_credential(&cred, &VerifyOptions::offline_at(now));
         let reference_then = entry["reference"]["then"]["verified"] == true;
         let reference_now = entry["reference"]["now"]["verified"] == true;
 

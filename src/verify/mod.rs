@@ -3,6 +3,8 @@
 //! Invariant: every check that was not actually performed is reported as
 //! `skip` with the reason, never as `pass`.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde_json::Value;
 
@@ -11,26 +13,60 @@ pub use crate::report::*;
 use crate::canon::CanonError;
 use crate::did::{DefaultResolver, KeyResolver};
 use crate::formats::{self, Credential, DataModel};
+use crate::net::{Fetcher, Offline};
 use crate::proof::{self, ProofError};
+use crate::registry::KnownIssuers;
 
 /// What a verification may use.
 #[derive(Debug, Clone)]
 pub struct VerifyOptions {
     /// The time to verify at (injectable for tests and "as of" checks).
     pub now: DateTime<Utc>,
+    /// How checks reach the network (did:web, issuer profiles, status lists,
+    /// hosted assertions). [`Offline`] unless the learner allowed online checks;
+    /// offline, those checks are `skip` with the URL they would fetch.
+    pub fetcher: Arc<dyn Fetcher>,
+    /// The issuer registries the learner trusts (for the `issuer_known` check).
+    pub known_issuers: Arc<KnownIssuers>,
 }
 
 impl VerifyOptions {
-    /// Verifies now.
+    /// Verifies now, offline.
     pub fn offline_now() -> VerifyOptions {
-        VerifyOptions { now: Utc::now() }
+        VerifyOptions::offline_at(Utc::now())
+    }
+
+    /// Verifies as of `now`, offline.
+    pub fn offline_at(now: DateTime<Utc>) -> VerifyOptions {
+        VerifyOptions::with_fetcher(now, Arc::new(Offline))
+    }
+
+    /// Verifies as of `now`, reaching the network (or not) through `fetcher`.
+    pub fn with_fetcher(now: DateTime<Utc>, fetcher: Arc<dyn Fetcher>) -> VerifyOptions {
+        VerifyOptions {
+            now,
+            fetcher,
+            known_issuers: Arc::default(),
+        }
+    }
+
+    /// Whether checks may go online.
+    pub fn online(&self) -> bool {
+        self.fetcher.online()
+    }
+
+    /// The key resolver these options imply (did:key offline; did:web and
+    /// HTTPS keys through the fetcher).
+    pub fn resolver(&self) -> DefaultResolver {
+        DefaultResolver::with_fetcher(self.fetcher.clone())
     }
 }
 
 /// Verifies one credential: format, signature, issuer binding, dates, status.
-/// Keys are resolved offline (did:key); see [`verify_with`] for others.
+/// Keys are resolved through the options' fetcher; see [`verify_with`] for
+/// another resolver.
 pub fn verify_credential(cred: &Credential, opts: &VerifyOptions) -> Report {
-    verify_with(cred, opts, &DefaultResolver::offline())
+    verify_with(cred, opts, &opts.resolver())
 }
 
 /// As [`verify_credential`], with an explicit key resolver.
