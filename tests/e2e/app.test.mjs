@@ -122,7 +122,8 @@ test('importing the example credentials shows their cards', async () => {
   for (const b of badges) assert.match(b, /Verified|Expired/);
   assert.equal(badges.filter((b) => /Expired/.test(b)).length, 1, 'one example is expired');
   // Each card shows its credential's own badge image (inline SVG), all different.
-  const images = await exec('return [...document.querySelectorAll("#cards .card .thumb img")].map(i => i.complete && i.naturalWidth > 0 ? i.src : "")');
+  // (An image that fails to load is replaced by initials, so each img left is a loaded badge.)
+  const images = await until('badge images loaded', () => exec('const imgs = [...document.querySelectorAll("#cards .card .thumb img")]; return imgs.every((i) => i.complete) ? imgs.map((i) => i.src) : null'));
   assert.equal(images.length, chosen.length);
   for (const src of images) assert.match(src, /^data:image\/svg\+xml;base64,/);
   assert.equal(new Set(images).size, chosen.length, 'every badge differs');
