@@ -7,6 +7,8 @@
 /// Every shipped context: (URL, document text).
 pub const KNOWN: &[(&str, &str)] = &[
     ("https://imsglobal.github.io/openbadges-specification/ob_v3p0.html", include_str!("../contexts/imsglobal.github.io_openbadges-specification_ob_v3p0.html.jsonld")),
+    ("https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json", include_str!("../contexts/purl.imsglobal.org_spec_clr_v2p0_context-2.0.1.json")),
+    ("https://purl.imsglobal.org/spec/clr/v2p0/context.json", include_str!("../contexts/purl.imsglobal.org_spec_clr_v2p0_context.json")),
     ("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json", include_str!("../contexts/purl.imsglobal.org_spec_ob_v3p0_context-3.0.1.json")),
     ("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json", include_str!("../contexts/purl.imsglobal.org_spec_ob_v3p0_context-3.0.2.json")),
     ("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", include_str!("../contexts/purl.imsglobal.org_spec_ob_v3p0_context-3.0.3.json")),

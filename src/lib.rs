@@ -11,6 +11,7 @@ pub mod did;
 pub mod formats;
 pub mod holder;
 pub mod import;
+pub mod jws;
 pub mod net;
 pub mod proof;
 pub mod registry;
@@ -23,3 +24,10 @@ pub mod verify;
 pub use share as export;
 /// The former path of [`share::qr`], kept for callers.
 pub use share::qr;
+
+// Lets test helpers shared with the integration tests name the crate `satchel`.
+extern crate self as satchel;
+
+#[cfg(test)]
+#[path = "../tests/support/signer.rs"]
+mod test_signer;

@@ -134,6 +134,36 @@ enum Command {
         /// Output folder (made if missing): man/*.1 and completions/.
         dir: PathBuf,
     },
+    /// Wallet settings.
+    Settings {
+        #[command(subcommand)]
+        what: SettingsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SettingsCommand {
+    /// Your email addresses, for checking that badges were issued to you.
+    Emails {
+        #[command(subcommand)]
+        action: EmailsAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum EmailsAction {
+    /// Add an address.
+    Add {
+        /// The address.
+        email: String,
+    },
+    /// Remove an address.
+    Remove {
+        /// The address.
+        email: String,
+    },
+    /// List the addresses.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -242,7 +272,16 @@ fn open_wallet(cli: &Cli) -> Result<Wallet, Fatal> {
 }
 
 fn verify_options(cli: &Cli) -> VerifyOptions {
-    VerifyOptions::offline_at(cli.at.unwrap_or_else(Utc::now))
+    let mut opts = VerifyOptions::offline_at(cli.at.unwrap_or_else(Utc::now));
+    // The learner's addresses, when a wallet exists (never created just for this).
+    if let Ok(path) = store::resolve_wallet_path(cli.wallet.as_deref()) {
+        if path.exists() {
+            if let Ok(w) = Wallet::open(&path) {
+                opts.recipient_emails = w.recipient_emails().unwrap_or_default();
+            }
+        }
+    }
+    opts
 }
 
 /// Reads an input file, or stdin for "-".
@@ -414,8 +453,12 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
             };
             let mut out = std::io::stdout().lock();
             if cli.json {
-                let credential: serde_json::Value =
-                    serde_json::from_slice(&rec.raw).unwrap_or(serde_json::Value::Null);
+                // The decoded credential, whatever it came in (JSON, a JWT, an image).
+                let credential = satchel::formats::parse(&rec.raw)
+                    .ok()
+                    .and_then(|items| items.into_iter().next())
+                    .and_then(Result::ok)
+                    .map_or(serde_json::Value::Null, |c| c.json);
                 let mut v = serde_json::to_value(&rec)?;
                 v["credential"] = credential;
                 serde_json::to_writer_pretty(&mut out, &v)?;
@@ -575,6 +618,7 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
             }
             Ok(true)
         }
+        Command::Settings { what } => settings(cli, what),
         Command::ExportRaw { id } => {
             let wallet = open_wallet(cli)?;
             let Some(rec) = wallet.get(*id)? else {
@@ -587,6 +631,33 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
             Ok(true)
         }
     }
+}
+
+fn settings(cli: &Cli, what: &SettingsCommand) -> Result<bool, Fatal> {
+    let SettingsCommand::Emails { action } = what;
+    let wallet = open_wallet(cli)?;
+    let changed = match action {
+        EmailsAction::Add { email } => {
+            if !email.contains('@') {
+                return Err(Fatal(format!("{email:?} is not an email address")));
+            }
+            Some(wallet.add_recipient_email(email)?)
+        }
+        EmailsAction::Remove { email } => Some(wallet.remove_recipient_email(email)?),
+        EmailsAction::List => None,
+    };
+    let emails = wallet.recipient_emails()?;
+    if cli.json {
+        println!("{}", json!({"emails": emails, "changed": changed}));
+    } else {
+        for e in &emails {
+            println!("{e}");
+        }
+        if changed == Some(false) {
+            eprintln!("satchel: nothing changed");
+        }
+    }
+    Ok(changed != Some(false))
 }
 
 fn export(cli: &Cli, what: &ExportCommand, opts: &VerifyOptions) -> Result<bool, Fatal> {

@@ -44,14 +44,16 @@ impl Outcome {
     }
 
     /// Derives the outcome from the checks: a failure wins, then a skipped
-    /// signature (nothing was proven), then any warning.
+    /// signature or issuer binding (nothing was proven about who issued it:
+    /// a valid signature by a key not known to be the issuer's proves only
+    /// that someone signed it), then any warning.
     pub fn from_checks(checks: &[Check]) -> Outcome {
         if checks.iter().any(|c| c.status == CheckStatus::Fail) {
             Outcome::Failed
-        } else if checks
-            .iter()
-            .any(|c| c.check == CHECK_SIGNATURE && c.status != CheckStatus::Pass)
-        {
+        } else if checks.iter().any(|c| {
+            (c.check == CHECK_SIGNATURE && c.status != CheckStatus::Pass)
+                || (c.check == CHECK_ISSUER && c.status == CheckStatus::Skip)
+        }) {
             Outcome::Unverifiable
         } else if checks.iter().any(|c| c.status == CheckStatus::Warn) {
             Outcome::Warning
@@ -121,6 +123,12 @@ pub const CHECK_VALIDITY: &str = "validity_period";
 pub const CHECK_STATUS: &str = "status";
 /// Name of the known-issuer check (issuer registries).
 pub const CHECK_ISSUER_KNOWN: &str = "issuer_known";
+/// Name of the VC-JWT check that the token's registered claims match the credential.
+pub const CHECK_JWT_CLAIMS: &str = "jwt_claims";
+/// Name of the check that a badge was issued to the learner (their email addresses).
+pub const CHECK_RECIPIENT: &str = "recipient";
+/// Name of the check of the credentials nested in a CLR.
+pub const CHECK_NESTED: &str = "nested_credentials";
 
 /// A verification's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -105,6 +105,9 @@ CREATE TABLE settings (
 "#,
 )];
 
+/// The settings key of the learner's email addresses (a JSON array).
+pub const RECIPIENT_EMAILS_SETTING: &str = "recipient_emails";
+
 /// Where the wallet lives: `--wallet PATH`, else `$SATCHEL_WALLET`, else the
 /// platform's data folder (e.g. `~/.local/share/satchel/wallet.sqlite3`).
 pub fn resolve_wallet_path(explicit: Option<&Path>) -> Result<PathBuf, StoreError> {
@@ -554,6 +557,50 @@ impl Wallet {
         Ok(())
     }
 
+    /// The learner's own email addresses (for the `recipient` check of badges
+    /// that name their recipient by email), as entered, in order.
+    pub fn recipient_emails(&self) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .setting(RECIPIENT_EMAILS_SETTING)?
+            .and_then(|v| serde_json::from_str(&v).ok())
+            .unwrap_or_default())
+    }
+
+    /// Adds an email address (trimmed; a case-insensitive duplicate is not
+    /// added twice). Returns whether it was new.
+    pub fn add_recipient_email(&self, email: &str) -> Result<bool, StoreError> {
+        let email = email.trim();
+        let mut emails = self.recipient_emails()?;
+        if emails.iter().any(|e| e.eq_ignore_ascii_case(email)) {
+            return Ok(false);
+        }
+        emails.push(email.to_string());
+        self.set_recipient_emails(&emails)?;
+        Ok(true)
+    }
+
+    /// Removes an email address (case-insensitive). Returns whether it was there.
+    pub fn remove_recipient_email(&self, email: &str) -> Result<bool, StoreError> {
+        let mut emails = self.recipient_emails()?;
+        let before = emails.len();
+        emails.retain(|e| !e.eq_ignore_ascii_case(email.trim()));
+        self.set_recipient_emails(&emails)?;
+        Ok(emails.len() != before)
+    }
+
+    /// Replaces the learner's email addresses (trimmed, empty ones dropped,
+    /// case-insensitive duplicates kept once).
+    pub fn set_recipient_emails(&self, emails: &[String]) -> Result<(), StoreError> {
+        let mut kept: Vec<String> = Vec::new();
+        for e in emails.iter().map(|e| e.trim()).filter(|e| !e.is_empty()) {
+            if !kept.iter().any(|k| k.eq_ignore_ascii_case(e)) {
+                kept.push(e.to_string());
+            }
+        }
+        let json = serde_json::to_string(&kept).unwrap_or_else(|_| "[]".into());
+        self.set_setting(RECIPIENT_EMAILS_SETTING, &json)
+    }
+
     /// Runs SQLite's integrity check; `Ok(())` when the file is sound.
     pub fn integrity_check(&self) -> Result<Result<(), String>, StoreError> {
         let result: String = self
@@ -598,6 +645,23 @@ mod tests {
             Utc::now(),
         )
         .unwrap()
+    }
+
+    #[test]
+    fn recipient_emails_are_kept_once_each() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = Wallet::open(&dir.path().join("w.sqlite3")).unwrap();
+        assert!(w.recipient_emails().unwrap().is_empty());
+        assert!(w.add_recipient_email(" me@example.org ").unwrap());
+        assert!(!w.add_recipient_email("ME@example.org").unwrap());
+        assert!(w.add_recipient_email("other@example.org").unwrap());
+        assert_eq!(
+            w.recipient_emails().unwrap(),
+            ["me@example.org", "other@example.org"]
+        );
+        assert!(w.remove_recipient_email("Me@Example.org").unwrap());
+        assert!(!w.remove_recipient_email("nobody@example.org").unwrap());
+        assert_eq!(w.recipient_emails().unwrap(), ["other@example.org"]);
     }
 
     #[test]

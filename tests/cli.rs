@@ -363,3 +363,54 @@ fn a_killed_import_leaves_a_consistent_wallet() {
     assert_eq!(dups, stored.len());
     assert_eq!(count(&wallet), files.len());
 }
+
+#[test]
+fn settings_emails_drive_the_recipient_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let wallet = dir.path().join("w.db");
+    let badge = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/vectors/1edtech-validator/ob20/simple.jwt")
+        .display()
+        .to_string();
+    let recipient = |wallet: &Path| {
+        let out = satchel(wallet, &["verify", &badge, "--json"]);
+        let item = stdout_json(&out)[0].clone();
+        let c = item["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["check"] == "recipient")
+            .cloned();
+        c.unwrap()["status"].clone()
+    };
+    let out = satchel(
+        &wallet,
+        &["settings", "emails", "add", "nobody@example.org", "--json"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout_json(&out)["emails"], json!(["nobody@example.org"]));
+    assert_eq!(recipient(&wallet), "pass");
+    let out = satchel(&wallet, &["settings", "emails", "add", "not-an-address"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = satchel(
+        &wallet,
+        &[
+            "settings",
+            "emails",
+            "remove",
+            "NOBODY@example.org",
+            "--json",
+        ],
+    );
+    assert_eq!(stdout_json(&out)["emails"], json!([]));
+    assert_eq!(recipient(&wallet), "skip");
+    satchel(
+        &wallet,
+        &["settings", "emails", "add", "someone@example.org"],
+    );
+    assert_eq!(recipient(&wallet), "warn");
+}

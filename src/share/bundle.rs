@@ -40,6 +40,13 @@ pub fn bundle(
         .iter()
         .enumerate()
         .map(|(i, raw)| {
+            // A VC-JWT travels as a VC 2.0 enveloped credential (the token unchanged).
+            let text = std::str::from_utf8(raw).unwrap_or_default().trim();
+            if formats::jwt::looks_like(text) {
+                return Ok(json!({"@context": [formats::VC_V2_CONTEXT],
+                    "id": format!("data:application/vc+jwt,{text}"),
+                    "type": "EnvelopedVerifiableCredential"}));
+            }
             serde_json::from_slice::<Value>(raw).map_err(|_| ExportError::NotJson(format!("#{i}")))
         })
         .collect::<Result<Vec<_>, _>>()?;

@@ -10,9 +10,14 @@ use serde_json::Value;
 
 pub use crate::report::*;
 
+mod clr;
+mod jwt;
+mod ob2;
+mod recipient;
+
 use crate::canon::CanonError;
 use crate::did::{DefaultResolver, KeyResolver};
-use crate::formats::{self, Credential, DataModel};
+use crate::formats::{self, Credential, DataModel, Envelope};
 use crate::net::{Fetcher, Offline};
 use crate::proof::{self, ProofError};
 use crate::registry::KnownIssuers;
@@ -28,6 +33,9 @@ pub struct VerifyOptions {
     pub fetcher: Arc<dyn Fetcher>,
     /// The issuer registries the learner trusts (for the `issuer_known` check).
     pub known_issuers: Arc<KnownIssuers>,
+    /// The learner's email addresses, for the `recipient` check of badges
+    /// that name their recipient by email.
+    pub recipient_emails: Vec<String>,
 }
 
 impl VerifyOptions {
@@ -47,6 +55,7 @@ impl VerifyOptions {
             now,
             fetcher,
             known_issuers: Arc::default(),
+            recipient_emails: Vec::new(),
         }
     }
 
@@ -73,11 +82,37 @@ pub fn verify_credential(cred: &Credential, opts: &VerifyOptions) -> Report {
 pub fn verify_with(cred: &Credential, opts: &VerifyOptions, resolver: &dyn KeyResolver) -> Report {
     let json = &cred.json;
     let mut checks = vec![format_check(cred)];
-    let (signature, issuer) = signature_checks(json, resolver);
-    checks.push(signature);
-    checks.push(issuer);
+    match &cred.envelope {
+        Envelope::OpenBadges2(form) => {
+            // Open Badges 2.0 has its own verification (hosted or signed).
+            let (mut checks, assertion) = ob2::checks(cred, form, opts);
+            checks.extend(recipient::recipient_check(
+                &assertion,
+                &opts.recipient_emails,
+            ));
+            return Report::from_checks(checks, opts.now);
+        }
+        Envelope::Jwt(token) => {
+            let (signature, issuer) = jwt::signature_checks(json, token, resolver);
+            checks.extend([
+                signature,
+                issuer,
+                jwt::claims_check(json, cred.model, token),
+            ]);
+        }
+        Envelope::Json => {
+            let (signature, issuer) = signature_checks(json, resolver);
+            checks.extend([signature, issuer]);
+        }
+    }
     checks.push(validity_check(json, cred.model, opts.now));
     checks.push(status_check(json));
+    checks.extend(recipient::recipient_check(json, &opts.recipient_emails));
+    if clr::is_clr(json) {
+        checks.push(clr::nested_check(&clr::nested_results(
+            json, opts, resolver,
+        )));
+    }
     Report::from_checks(checks, opts.now)
 }
 
@@ -86,6 +121,7 @@ fn format_check(cred: &Credential) -> Check {
     let model = match cred.model {
         DataModel::V2 => "VC Data Model 2.0",
         DataModel::V1 => "VC Data Model 1.1",
+        DataModel::OpenBadges2 => "Open Badges 2.0",
     };
     let kind = if formats::types(json)
         .iter()
@@ -225,6 +261,7 @@ fn validity_check(json: &Value, model: DataModel, now: DateTime<Utc>) -> Check {
     let (from_key, until_key) = match model {
         DataModel::V2 => ("validFrom", "validUntil"),
         DataModel::V1 => ("issuanceDate", "expirationDate"),
+        DataModel::OpenBadges2 => ("issuedOn", "expires"),
     };
     let read = |key: &str| -> Result<Option<DateTime<Utc>>, String> {
         match json.get(key) {

@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+pub mod baked;
+pub mod jwt;
+pub mod ob2;
+
 /// Largest input Satchel reads. Credentials are kilobytes; baked images a few
 /// megabytes at most. Anything larger is refused before parsing.
 pub const MAX_INPUT_BYTES: usize = 8 * 1024 * 1024;
@@ -52,12 +56,12 @@ pub enum FormatError {
     /// Plain text that is not JSON.
     #[error("the file is text but not JSON ({0}); Satchel reads Verifiable Credentials as JSON")]
     NotJson(String),
-    /// A compact JWT (VC-JWT), which this version does not read.
-    #[error("the file looks like a JWT (VC-JWT); this version of Satchel reads JSON-LD credentials with embedded Data Integrity proofs only")]
-    Jwt,
-    /// An Open Badges 2.0 assertion, which this version does not read.
-    #[error("the file is an Open Badges 2.0 assertion; this version of Satchel reads Open Badges 3.0 / Verifiable Credentials only")]
-    OpenBadges2,
+    /// A compact JWS that cannot be read as a VC-JWT.
+    #[error("the file looks like a JWT (VC-JWT) but cannot be read: {0}")]
+    BadJwt(String),
+    /// A Verifiable Presentation that holds no credential.
+    #[error("the file is a Verifiable Presentation with no credential in it")]
+    EmptyPresentation,
     /// JSON that is not a Verifiable Credential.
     #[error("the file is JSON but not a Verifiable Credential: {0}")]
     NotCredential(String),
@@ -71,6 +75,19 @@ pub enum DataModel {
     V2,
     /// VC Data Model 1.1 (`issuanceDate`/`expirationDate`).
     V1,
+    /// An Open Badges 2.0 assertion (`issuedOn`/`expires`), not a VC.
+    OpenBadges2,
+}
+
+/// How a credential is secured, as received.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Envelope {
+    /// JSON; any proofs are embedded in it (Data Integrity).
+    Json,
+    /// A VC-JWT: the credential is in a signed compact JWS.
+    Jwt(Box<jwt::Jwt>),
+    /// An Open Badges 2.0 assertion.
+    OpenBadges2(Box<ob2::Ob2Form>),
 }
 
 /// One credential read from an input.
@@ -82,6 +99,8 @@ pub struct Credential {
     pub json: Value,
     /// The data model its base context names.
     pub model: DataModel,
+    /// How it is secured (embedded proofs, a JWT, an OB 2.0 verification).
+    pub envelope: Envelope,
 }
 
 /// One item of an input: a credential, or the reason an element was refused.
@@ -105,19 +124,32 @@ fn parse_layer(bytes: &[u8], unwrap_images: bool) -> Result<Vec<Item>, FormatErr
         });
     }
     // A baked badge image carries the credential inside; read that instead.
-    if unwrap_images && bytes.starts_with(PNG_SIGNATURE) {
-        return parse_layer(baked_png(bytes)?, false);
+    if unwrap_images && baked::is_png(bytes) {
+        return parse_layer(baked::from_png(bytes)?.text.as_bytes(), false);
     }
-    if let Some(inner) = baked_svg(bytes)?.filter(|_| unwrap_images) {
-        return parse_layer(inner, false);
+    if baked::is_svg(bytes) {
+        return match baked::from_svg(bytes)?.filter(|_| unwrap_images) {
+            Some(b) => parse_layer(b.text.as_bytes(), false),
+            None => Err(FormatError::NotCredential(
+                "it is an SVG image with no Open Badges credential baked in".into(),
+            )),
+        };
     }
     let text = decode_text(bytes)?;
     let trimmed = text.trim_start_matches('\u{feff}').trim();
     if trimmed.is_empty() {
         return Err(FormatError::Empty);
     }
-    if looks_like_jwt(trimmed) {
-        return Err(FormatError::Jwt);
+    if jwt::looks_like(trimmed) {
+        return Ok(vec![from_jws(bytes.to_vec(), trimmed)]);
+    }
+    if ob2::looks_like_url(trimmed) {
+        return Ok(vec![Ok(Credential {
+            raw: bytes.to_vec(),
+            json: ob2::url_placeholder(trimmed),
+            model: DataModel::OpenBadges2,
+            envelope: Envelope::OpenBadges2(Box::new(ob2::Ob2Form::Url(trimmed.to_string()))),
+        })]);
     }
     if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
         let preview: String = trimmed.chars().take(40).collect();
@@ -130,92 +162,111 @@ fn parse_layer(bytes: &[u8], unwrap_images: bool) -> Result<Vec<Item>, FormatErr
         if elements.is_empty() {
             return Err(FormatError::NotCredential("it is an empty array".into()));
         }
-        return Ok(elements
-            .into_iter()
-            .map(|raw| credential_from(raw.get().as_bytes().to_vec()))
-            .collect());
+        return Ok(elements.into_iter().map(element).collect());
+    }
+    // A presentation handed to the learner: each credential in it is imported.
+    if let Some(items) = presentation_items(trimmed)? {
+        return Ok(items);
     }
     // A single credential keeps the whole input, byte for byte.
     let cred = credential_from(bytes.to_vec())?;
     Ok(vec![Ok(cred)])
 }
 
-const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
-
-/// The credential baked into a PNG badge: an `iTXt` chunk with the keyword
-/// `openbadgecredential` (Open Badges 3.0 baking); OB 2.0 used `openbadges`.
-fn baked_png(bytes: &[u8]) -> Result<&[u8], FormatError> {
-    let not_baked = || FormatError::Binary {
-        what: "a PNG image with no Open Badges credential baked in".into(),
-    };
-    let mut rest = &bytes[PNG_SIGNATURE.len()..];
-    while rest.len() >= 12 {
-        let len = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
-        let kind = &rest[4..8];
-        let Some(data) = rest.get(8..8 + len) else {
-            return Err(FormatError::Binary {
-                what: "a truncated PNG image".into(),
-            });
-        };
-        if kind == b"iTXt" {
-            // keyword \0 compression-flag method language \0 translated \0 text
-            let mut fields = data.splitn(2, |b| *b == 0);
-            let keyword = fields.next().unwrap_or_default();
-            let after = fields.next().unwrap_or_default();
-            if keyword == b"openbadges" {
-                return Err(FormatError::OpenBadges2);
-            }
-            if keyword == b"openbadgecredential" {
-                let [flag, _method, tail @ ..] = after else {
-                    return Err(not_baked());
-                };
-                if *flag != 0 {
-                    return Err(FormatError::Binary {
-                        what: "a PNG badge whose baked credential is compressed, which is not supported".into(),
-                    });
-                }
-                let mut tail = tail.splitn(3, |b| *b == 0);
-                let (_lang, _translated) = (tail.next(), tail.next());
-                return tail.next().ok_or_else(not_baked);
-            }
+/// One element of an array or presentation: a credential object, a JWT as a
+/// JSON string, or a VC 2.0 `EnvelopedVerifiableCredential` holding one.
+fn element(raw: &RawValue) -> Item {
+    let text = raw.get();
+    if text.starts_with('"') {
+        let token: String =
+            serde_json::from_str(text).map_err(|e| FormatError::BadJson(e.to_string()))?;
+        if jwt::looks_like(token.trim()) {
+            return from_jws(token.trim().as_bytes().to_vec(), token.trim());
         }
-        if kind == b"IEND" {
-            break;
-        }
-        rest = rest.get(12 + len..).unwrap_or_default();
+        return Err(FormatError::NotCredential(
+            "it is a string that is not a JWT".into(),
+        ));
     }
-    Err(not_baked())
+    let json: Value =
+        serde_json::from_str(text).map_err(|e| FormatError::BadJson(e.to_string()))?;
+    if types(&json)
+        .iter()
+        .any(|t| t == "EnvelopedVerifiableCredential")
+    {
+        let id = json.get("id").and_then(Value::as_str).unwrap_or_default();
+        let token = id
+            .strip_prefix("data:application/vc+jwt,")
+            .or_else(|| id.strip_prefix("data:application/jwt,"))
+            .ok_or_else(|| {
+                FormatError::NotCredential(
+                    "it is an enveloped credential whose id is not a data: URL of a JWT".into(),
+                )
+            })?;
+        return from_jws(token.as_bytes().to_vec(), token);
+    }
+    credential_from(text.as_bytes().to_vec())
 }
 
-/// The credential baked into an SVG badge: the text of its
-/// `<openbadges:credential>` element (CDATA or plain text). `None` when the
-/// input is not an SVG document.
-fn baked_svg(bytes: &[u8]) -> Result<Option<&[u8]>, FormatError> {
-    let head = &bytes[..bytes.len().min(4096)];
-    let is_svg = head.first() == Some(&b'<') && head.windows(4).any(|w| w == b"<svg");
-    if !is_svg {
+/// The credentials of a Verifiable Presentation, each with its exact bytes,
+/// or the token of a VC 2.0 `EnvelopedVerifiableCredential`; `None` for any
+/// other document. A presentation's own proof (the holder's) is not
+/// required: the learner is the holder now.
+fn presentation_items(json_text: &str) -> Result<Option<Vec<Item>>, FormatError> {
+    #[derive(Deserialize)]
+    struct Head<'a> {
+        #[serde(rename = "type", default)]
+        ty: Value,
+        #[serde(rename = "verifiableCredential", borrow, default)]
+        credentials: Option<&'a RawValue>,
+    }
+    let Ok(head) = serde_json::from_str::<Head<'_>>(json_text) else {
+        return Ok(None);
+    };
+    let is = |name: &str| match &head.ty {
+        Value::String(s) => s == name,
+        Value::Array(a) => a.iter().any(|t| t == name),
+        _ => false,
+    };
+    if is("EnvelopedVerifiableCredential") {
+        return Ok(Some(vec![element(
+            serde_json::from_str(json_text).map_err(|e| FormatError::BadJson(e.to_string()))?,
+        )]));
+    }
+    if !is("VerifiablePresentation") {
         return Ok(None);
     }
-    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
-    if find(bytes, b"<openbadges:assertion").is_some() {
-        return Err(FormatError::OpenBadges2);
+    let Some(raw) = head.credentials else {
+        return Err(FormatError::EmptyPresentation);
+    };
+    let elements: Vec<&RawValue> = if raw.get().starts_with('[') {
+        serde_json::from_str(raw.get()).map_err(|e| FormatError::BadJson(e.to_string()))?
+    } else {
+        vec![raw]
+    };
+    if elements.is_empty() {
+        return Err(FormatError::EmptyPresentation);
     }
-    let not_baked = || {
-        FormatError::NotCredential(
-            "it is an SVG image with no Open Badges credential baked in".into(),
-        )
-    };
-    let open = find(bytes, b"<openbadges:credential").ok_or_else(not_baked)?;
-    let after_open = &bytes[open..];
-    let body_start = find(after_open, b">").ok_or_else(not_baked)? + 1;
-    let body = &after_open[body_start..];
-    let body_end = find(body, b"</openbadges:credential>").ok_or_else(not_baked)?;
-    let body = &body[..body_end];
-    let inner = match (find(body, b"<![CDATA["), find(body, b"]]>")) {
-        (Some(s), Some(e)) if s + 9 <= e => &body[s + 9..e],
-        _ => body,
-    };
-    Ok(Some(inner))
+    Ok(Some(elements.into_iter().map(element).collect()))
+}
+
+/// A compact JWS: a VC-JWT, or a signed Open Badges 2.0 assertion.
+fn from_jws(raw: Vec<u8>, token: &str) -> Item {
+    let (jwt, json) = jwt::parse(token)?;
+    if ob2::is_assertion(&json) {
+        return Ok(Credential {
+            raw,
+            json,
+            model: DataModel::OpenBadges2,
+            envelope: Envelope::OpenBadges2(Box::new(ob2::Ob2Form::Signed(jwt.jws))),
+        });
+    }
+    let model = classify(&json)?;
+    Ok(Credential {
+        raw,
+        json,
+        model,
+        envelope: Envelope::Jwt(Box::new(jwt)),
+    })
 }
 
 fn decode_text(bytes: &[u8]) -> Result<&str, FormatError> {
@@ -248,21 +299,24 @@ fn sniff_binary(bytes: &[u8]) -> Option<String> {
     })
 }
 
-fn looks_like_jwt(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('.').collect();
-    parts.len() == 3
-        && text.starts_with("eyJ")
-        && parts.iter().all(|p| {
-            p.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
-}
-
 fn credential_from(raw: Vec<u8>) -> Result<Credential, FormatError> {
     let json: Value =
         serde_json::from_slice(&raw).map_err(|e| FormatError::BadJson(e.to_string()))?;
+    if ob2::is_assertion(&json) {
+        return Ok(Credential {
+            raw,
+            json,
+            model: DataModel::OpenBadges2,
+            envelope: Envelope::OpenBadges2(Box::new(ob2::Ob2Form::Json)),
+        });
+    }
     let model = classify(&json)?;
-    Ok(Credential { raw, json, model })
+    Ok(Credential {
+        raw,
+        json,
+        model,
+        envelope: Envelope::Json,
+    })
 }
 
 /// Decides whether a JSON value is a Verifiable Credential, and which model.
@@ -274,13 +328,6 @@ fn classify(json: &Value) -> Result<DataModel, FormatError> {
         )));
     };
     let contexts = context_urls(json);
-    if contexts
-        .iter()
-        .any(|c| c.contains("w3id.org/openbadges/v2"))
-        || obj.get("type").and_then(Value::as_str) == Some("Assertion")
-    {
-        return Err(FormatError::OpenBadges2);
-    }
     let model = match contexts.first().map(String::as_str) {
         Some(VC_V2_CONTEXT) => DataModel::V2,
         Some(VC_V1_CONTEXT) => DataModel::V1,
@@ -439,6 +486,9 @@ pub struct Summary {
 impl Summary {
     /// Reads the summary fields of a credential's JSON.
     pub fn of(json: &Value) -> Summary {
+        if ob2::is_assertion(json) {
+            return Summary::of_ob2(json);
+        }
         let subject = subject(json);
         let achievement = subject.and_then(|s| s.get("achievement"));
         let issuer = json.get("issuer");
@@ -480,6 +530,57 @@ impl Summary {
                 .or_else(|| id_of(json.get("image"))),
             types: types(json),
             alignments: list(achievement.and_then(|a| a.get("alignment")))
+                .map(|a| Alignment {
+                    name: text(a.get("targetName")),
+                    url: text(a.get("targetUrl")),
+                    framework: text(a.get("targetFramework")),
+                    description: text(a.get("targetDescription")),
+                })
+                .collect(),
+            evidence: list(json.get("evidence"))
+                .map(|e| Evidence {
+                    id: e.get("id").and_then(Value::as_str).map(str::to_string),
+                    name: text(e.get("name")),
+                    description: text(e.get("description")).or_else(|| text(e.get("narrative"))),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Summary {
+    /// The summary of an Open Badges 2.0 assertion: the BadgeClass and Issuer
+    /// when they are embedded objects (they are often only URLs).
+    fn of_ob2(json: &Value) -> Summary {
+        let badge = json.get("badge").filter(|b| b.is_object());
+        let issuer = badge.and_then(|b| b.get("issuer"));
+        let achievement_name = badge.and_then(|b| text(b.get("name")));
+        let id = json.get("id").and_then(Value::as_str);
+        let name = achievement_name.clone().unwrap_or_else(|| match id {
+            Some(id) => format!("Open Badge {id}"),
+            None => "Open Badge".to_string(),
+        });
+        let criteria = badge.and_then(|b| b.get("criteria"));
+        Summary {
+            name,
+            achievement_name,
+            description: badge.and_then(|b| text(b.get("description"))),
+            criteria: criteria.and_then(|c| text(c.get("narrative"))),
+            criteria_url: criteria.and_then(|c| id_of(Some(c))),
+            issuer_id: id_of(issuer).or_else(|| badge.and_then(|b| id_of(b.get("issuer")))),
+            issuer_name: issuer.and_then(|i| text(i.get("name"))),
+            issuer_url: issuer.and_then(|i| id_of(i.get("url"))),
+            subject_id: json
+                .get("recipient")
+                .and_then(|r| r.get("identity"))
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            subject_name: None,
+            valid_from: text(json.get("issuedOn")),
+            valid_until: text(json.get("expires")),
+            image: id_of(json.get("image")).or_else(|| badge.and_then(|b| id_of(b.get("image")))),
+            types: types(json),
+            alignments: list(badge.and_then(|b| b.get("alignment")))
                 .map(|a| Alignment {
                     name: text(a.get("targetName")),
                     url: text(a.get("targetUrl")),
@@ -549,12 +650,20 @@ mod tests {
             Err(FormatError::NotJson(_))
         ));
         assert!(matches!(parse(b"{\"a\":"), Err(FormatError::BadJson(_))));
-        assert_eq!(
-            parse(b"eyJhbGciOiJFZERTQSJ9.eyJ2YyI6e319.c2ln"),
-            Err(FormatError::Jwt)
-        );
+        // A JWT whose payload is no credential.
+        assert!(matches!(
+            refusal(b"eyJhbGciOiJFZERTQSJ9.eyJ2YyI6e319.c2ln"),
+            FormatError::NotCredential(_)
+        ));
+        assert!(matches!(
+            refusal(b"eyJhbGciOiJFZERTQSJ9.bm90IGpzb24.c2ln"),
+            FormatError::BadJwt(_)
+        ));
         let ob2 = br#"{"@context":"https://w3id.org/openbadges/v2","type":"Assertion"}"#;
-        assert_eq!(parse(ob2), Err(FormatError::OpenBadges2));
+        assert_eq!(
+            parse(ob2).unwrap()[0].as_ref().unwrap().model,
+            DataModel::OpenBadges2
+        );
         let no_vc = br#"{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["Thing"]}"#;
         assert!(matches!(parse(no_vc), Err(FormatError::NotCredential(_))));
     }
@@ -583,40 +692,42 @@ mod tests {
         ));
     }
 
-    fn png_with_itxt(keyword: &str, text: &str) -> Vec<u8> {
-        let mut png = PNG_SIGNATURE.to_vec();
-        let chunk = |png: &mut Vec<u8>, kind: &[u8], data: &[u8]| {
-            png.extend((data.len() as u32).to_be_bytes());
-            png.extend(kind);
-            png.extend(data);
-            png.extend([0, 0, 0, 0]); // CRC is not checked when reading
-        };
-        chunk(&mut png, b"IHDR", &[0; 13]);
-        let mut data = keyword.as_bytes().to_vec();
-        data.extend([0, 0, 0, 0, 0]);
-        data.extend(text.as_bytes());
-        chunk(&mut png, b"iTXt", &data);
-        chunk(&mut png, b"IEND", &[]);
-        png
-    }
-
     #[test]
     fn baked_badges_yield_the_embedded_credential_bytes() {
-        let png = png_with_itxt("openbadgecredential", MINIMAL);
+        let png = baked::tests::png_with("openbadgecredential", MINIMAL, false, false);
         let cred = parse(&png).unwrap().remove(0).unwrap();
         assert_eq!(cred.raw, MINIMAL.as_bytes());
+        let png = baked::tests::png_with("openbadgecredential", MINIMAL, true, true);
         assert_eq!(
-            parse(&png_with_itxt("openbadges", "https://x")),
-            Err(FormatError::OpenBadges2)
+            parse(&png).unwrap().remove(0).unwrap().raw,
+            MINIMAL.as_bytes()
+        );
+        let hosted = parse(&baked::tests::png_with(
+            "openbadges",
+            "https://x.example/a",
+            false,
+            false,
+        ))
+        .unwrap()
+        .remove(0)
+        .unwrap();
+        assert_eq!(
+            hosted.envelope,
+            Envelope::OpenBadges2(Box::new(ob2::Ob2Form::Url("https://x.example/a".into())))
         );
         assert!(matches!(
-            parse(&png_with_itxt("Comment", "hi")),
+            parse(&baked::tests::png_with("Comment", "hi", false, false)),
             Err(FormatError::Binary { .. })
         ));
-        let mut truncated = png_with_itxt("openbadgecredential", MINIMAL);
+        let mut truncated = baked::tests::png_with("openbadgecredential", MINIMAL, false, false);
         truncated.truncate(40);
         assert!(matches!(parse(&truncated), Err(FormatError::Binary { .. })));
-        let nested = png_with_itxt("openbadgecredential", &String::from_utf8_lossy(&png));
+        let nested = baked::tests::png_with(
+            "openbadgecredential",
+            &String::from_utf8_lossy(&png),
+            false,
+            false,
+        );
         assert!(
             parse(&nested).is_err(),
             "an image inside an image is not opened"
@@ -631,6 +742,21 @@ mod tests {
             parse(b"<svg><circle/></svg>"),
             Err(FormatError::NotCredential(_))
         ));
+    }
+
+    #[test]
+    fn presentations_yield_each_credential_with_its_bytes() {
+        let vp = format!(
+            "{{\"@context\":[\"https://www.w3.org/ns/credentials/v2\"],\"type\":[\"VerifiablePresentation\"],\"verifiableCredential\":[{MINIMAL}, {{\"@context\":[\"https://www.w3.org/ns/credentials/v2\"],\"type\":\"EnvelopedVerifiableCredential\",\"id\":\"data:application/vc+jwt,eyJhbGciOiJFZERTQSJ9.bm90.c2ln\"}}]}}"
+        );
+        let items = parse(vp.as_bytes()).unwrap();
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].as_ref().unwrap().raw, MINIMAL.as_bytes());
+        assert!(matches!(items[1], Err(FormatError::BadJwt(_))));
+        let empty = br#"{"type":"VerifiablePresentation","verifiableCredential":[]}"#;
+        assert_eq!(parse(empty), Err(FormatError::EmptyPresentation));
+        let none = br#"{"type":["VerifiablePresentation"]}"#;
+        assert_eq!(parse(none), Err(FormatError::EmptyPresentation));
     }
 
     #[test]
