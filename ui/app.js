@@ -392,7 +392,6 @@ async function loadSettings() {
   $('s-key').textContent = info.key_storage || 'Not created yet.';
   $('s-version').textContent = `Satchel ${info.version}`;
   $('s-remote').checked = info.allow_remote_images;
-  $('s-emails').value = (info.recipient_emails || []).join('\n');
 }
 
 async function verifyQrFile(file) {
@@ -450,15 +449,6 @@ function wire() {
     await invoke('set_allow_remote_images', { allow: ev.target.checked });
     state.allowRemote = ev.target.checked;
     await load();
-  });
-  $('s-emails').addEventListener('change', async (ev) => {
-    const emails = ev.target.value.split(/[\n,]/).map((e) => e.trim()).filter((e) => e);
-    try {
-      await invoke('set_recipient_emails', { emails });
-      toast(emails.length ? `Saved ${emails.length} email address${emails.length > 1 ? 'es' : ''}.` : 'Email addresses removed.');
-    } catch (e) {
-      toast(`Could not save the email addresses: ${e}`);
-    }
   });
   document.addEventListener('keydown', (ev) => {
     if (ev.key === 'Escape' && !$('present').hidden) closePresent();

@@ -49,7 +49,7 @@ pub fn is_svg(bytes: &[u8]) -> bool {
     if !text.starts_with('<') {
         return false;
     }
-    let mut reader = quick_xml::Reader::from_str(&text);
+    let mut reader = quick_xml::Reader::from_str(text);
     loop {
         match reader.read_event() {
             Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
