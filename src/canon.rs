@@ -1,7 +1,9 @@
 //! Canonical forms that signatures are computed over.
 //!
-//! - [`rdfc`]: JSON-LD → RDF (oxjsonld) → RDFC-1.0 canonical N-Quads (rdf-canon),
-//!   for `eddsa-rdfc-2022` and `Ed25519Signature2020`.
+//! - [`rdfc`]: JSON-LD → RDF (oxjsonld, patched: crates/oxjsonld) → RDFC-1.0
+//!   canonical N-Quads (crates/rdfc), for `eddsa-rdfc-2022` and
+//!   `Ed25519Signature2020`. Processed JSON-LD contexts are kept for the life
+//!   of the process ([`CONTEXT_CACHE`]).
 //! - [`jcs`]: RFC 8785 JSON Canonicalization Scheme, for `eddsa-jcs-2022`.
 //!
 //! Invariants: contexts come only from [`crate::contexts`]; and, like the
@@ -10,8 +12,9 @@
 //! cannot ride along with a valid signature.
 
 use std::error::Error as StdError;
+use std::sync::LazyLock;
 
-use oxjsonld::{JsonLdLoadDocumentOptions, JsonLdParser, JsonLdRemoteDocument};
+use oxjsonld::{JsonLdContextCache, JsonLdLoadDocumentOptions, JsonLdParser, JsonLdRemoteDocument};
 use serde_json::Value;
 
 use crate::contexts;
@@ -39,11 +42,29 @@ pub enum CanonError {
 /// An IRI prefix no real vocabulary uses; terms that land in it were undefined.
 const UNDEFINED_VOCAB: &str = "urn:satchel:undefined-term#";
 
+/// The safe-mode catch-all vocabulary as a context URL that only the loader
+/// answers (a document naming it is refused as an unknown context), so that it
+/// is processed once like every shipped context.
+const UNDEFINED_VOCAB_CONTEXT: &str = "urn:satchel:safe-mode-catch-all-vocab";
+const UNDEFINED_VOCAB_DOCUMENT: &str = r#"{"@context": {"@vocab": "urn:satchel:undefined-term#"}}"#;
+
+/// Processed contexts, shared by every document and thread of the process.
+/// Keys are the shipped URLs (and the scoped contexts they define) on top of
+/// each other, so the bound is only reached by documents listing shipped
+/// contexts in very many orders; past it, contexts are processed per document.
+static CONTEXT_CACHE: LazyLock<JsonLdContextCache> =
+    LazyLock::new(|| JsonLdContextCache::new(4096));
+
 type LoadResult = Result<JsonLdRemoteDocument, Box<dyn StdError + Send + Sync>>;
 
 /// Answers context URLs from the shipped table only.
 fn load_shipped(url: &str, _options: &JsonLdLoadDocumentOptions) -> LoadResult {
-    match contexts::lookup(url) {
+    let doc = if url == UNDEFINED_VOCAB_CONTEXT {
+        Some(UNDEFINED_VOCAB_DOCUMENT)
+    } else {
+        contexts::lookup(url)
+    };
+    match doc {
         Some(doc) => Ok(JsonLdRemoteDocument {
             document: doc.as_bytes().to_vec(),
             document_url: url.to_string(),
@@ -54,16 +75,13 @@ fn load_shipped(url: &str, _options: &JsonLdLoadDocumentOptions) -> LoadResult {
 
 /// JSON-LD to RDF: the dataset as oxrdf 0.3 quads.
 fn to_quads(doc: &Value) -> Result<Vec<oxrdf::Quad>, CanonError> {
-    // Name an unknown context precisely rather than as a loader failure.
-    for url in collect_context_urls(doc) {
-        if contexts::lookup(&url).is_none() {
-            return Err(CanonError::UnknownContext(url));
-        }
-    }
     let bytes = serde_json::to_vec(doc).map_err(|e| CanonError::JsonLd(e.to_string()))?;
     JsonLdParser::new()
+        // As the Data Integrity cryptosuites and the reference stack canonicalise.
+        .with_rdf_direction_i18n_datatype()
         .for_slice(&bytes)
         .with_load_document_callback(load_shipped)
+        .with_context_cache(&CONTEXT_CACHE)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| CanonError::JsonLd(e.to_string()))
 }
@@ -102,7 +120,7 @@ fn collect_context_urls(v: &Value) -> Vec<String> {
 fn with_sentinel_vocab(doc: &Value) -> Value {
     let mut doc = doc.clone();
     if let Value::Object(o) = &mut doc {
-        let sentinel = serde_json::json!({ "@vocab": UNDEFINED_VOCAB });
+        let sentinel = Value::String(UNDEFINED_VOCAB_CONTEXT.to_string());
         let ctx = match o.remove("@context") {
             Some(Value::Array(mut items)) => {
                 items.insert(0, sentinel);
@@ -125,6 +143,12 @@ fn with_sentinel_vocab(doc: &Value) -> Value {
 /// no catch-all IRI appears, these quads are the document's own, and one
 /// conversion both checks and converts.
 fn to_quads_safe(doc: &Value) -> Result<Vec<oxrdf::Quad>, CanonError> {
+    // Name an unknown context precisely rather than as a loader failure.
+    for url in collect_context_urls(doc) {
+        if contexts::lookup(&url).is_none() {
+            return Err(CanonError::UnknownContext(url));
+        }
+    }
     let quads = to_quads(&with_sentinel_vocab(doc))?;
     let undefined = quads
         .iter()
@@ -140,22 +164,9 @@ fn to_quads_safe(doc: &Value) -> Result<Vec<oxrdf::Quad>, CanonError> {
     }
 }
 
-/// Converts oxrdf 0.3 quads to the oxrdf 0.2 dataset rdf-canon works on.
-fn to_dataset(quads: &[oxrdf::Quad]) -> Result<oxrdf02::Dataset, CanonError> {
-    let text: String = quads.iter().map(|q| format!("{q} .\n")).collect();
-    let mut ds = oxrdf02::Dataset::new();
-    for q in oxttl::NQuadsParser::new().for_reader(text.as_bytes()) {
-        let q = q.map_err(|e| CanonError::Rdfc(e.to_string()))?;
-        ds.insert(&q);
-    }
-    Ok(ds)
-}
-
 /// RDFC-1.0 canonical N-Quads of a JSON-LD document, in safe mode.
 pub fn rdfc(doc: &Value) -> Result<String, CanonError> {
-    let quads = to_quads_safe(doc)?;
-    let dataset = to_dataset(&quads)?;
-    rdf_canon::canonicalize(&dataset).map_err(|e| CanonError::Rdfc(e.to_string()))
+    rdfc::canonicalize(&to_quads_safe(doc)?).map_err(|e| CanonError::Rdfc(e.to_string()))
 }
 
 /// RFC 8785 (JCS) canonical JSON text.

