@@ -1355,7 +1355,9 @@ impl JsonLdContextProcessor {
                     if definition.iri_mapping != previous_definition.iri_mapping
                         || definition.prefix_flag != previous_definition.prefix_flag
                         || definition.reverse_property != previous_definition.reverse_property
-                        || definition.base_url != previous_definition.base_url
+                        // Satchel patch: the base URL a definition came from is not part
+                        // of it (as in jsonld.js): the VC 2.0 and Data Integrity contexts
+                        // define DataIntegrityProof identically from different URLs.
                         || definition.context != previous_definition.context
                         || definition.container_mapping != previous_definition.container_mapping
                         || definition.direction_mapping != previous_definition.direction_mapping
