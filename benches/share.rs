@@ -52,9 +52,10 @@ fn bench(c: &mut Criterion) {
     for (name, raw) in &creds {
         match qr::encode(raw) {
             Ok(code) => eprintln!(
-                "{name}: {} bytes JSON, payload {} chars, QR version {} level {}",
+                "{name}: {} bytes JSON, {} code(s), payload {} chars, QR version {} level {}",
                 raw.len(),
-                code.payload.len(),
+                code.parts.len(),
+                code.parts.iter().map(|p| p.payload.len()).sum::<usize>(),
                 code.version(),
                 code.ec_level()
             ),
@@ -64,13 +65,13 @@ fn bench(c: &mut Criterion) {
 
     let (_, typical) = &creds[0];
     c.bench_function("QR PNG for one OB 3.0 credential", |b| {
-        b.iter(|| qr::encode(typical).and_then(|code| code.png()))
+        b.iter(|| qr::encode(typical).and_then(|code| code.parts[0].png()))
     });
     let png = qr::encode(typical)
-        .and_then(|code| code.png())
+        .and_then(|code| code.parts[0].png())
         .expect("encode");
     c.bench_function("read QR PNG back to credential bytes", |b| {
-        b.iter(|| qr::read_png(&png).and_then(|p| qr::decode_payload(&p)))
+        b.iter(|| qr::read_credential(&png))
     });
 
     let dir = tempfile::tempdir().expect("temp dir");

@@ -113,7 +113,9 @@ enum Command {
         #[arg(long)]
         domain: Option<String>,
     },
-    /// Make a QR code (PNG or SVG, by extension) that carries the signed credential.
+    /// Make a QR code (PNG or SVG, by extension) that carries the signed
+    /// credential; a credential too large for one code gets numbered parts
+    /// FILE-1.png, FILE-2.png, ...
     Qr {
         /// Wallet id.
         id: i64,
@@ -121,10 +123,13 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
-    /// Read a credential QR code from an image (PNG/JPEG) and verify it.
+    /// Read credential QR codes from images (PNG/JPEG) and verify them; the
+    /// parts of a multi-part code may come in any order, in several images
+    /// or in one.
     VerifyQr {
-        /// The image.
-        image: PathBuf,
+        /// The images.
+        #[arg(required = true)]
+        images: Vec<PathBuf>,
     },
     /// Show the learner's own DID and where its key is kept.
     Whoami,
@@ -327,6 +332,49 @@ fn print_items(cli: &Cli, items: &[ItemResult]) -> Result<bool, Fatal> {
         }
     }
     Ok(items.iter().all(ItemResult::ok))
+}
+
+/// `qr ID -o FILE`: one code in FILE, or parts FILE-1.ext, FILE-2.ext, ...
+fn make_qr(cli: &Cli, id: i64, output: &std::path::Path) -> Result<bool, Fatal> {
+    let wallet = open_wallet(cli)?;
+    let rec = wallet
+        .get(id)?
+        .ok_or_else(|| Fatal(format!("no credential with id {id}")))?;
+    let code = qr::encode(&rec.raw)?;
+    let ext = output
+        .extension()
+        .map(|e| e.to_string_lossy().to_string())
+        .unwrap_or_else(|| "png".into());
+    let is_svg = ext.eq_ignore_ascii_case("svg");
+    let n = code.parts.len();
+    for (i, part) in code.parts.iter().enumerate() {
+        let path = if n == 1 {
+            output.to_path_buf()
+        } else {
+            let stem = output.file_stem().unwrap_or_default().to_string_lossy();
+            output.with_file_name(format!("{stem}-{}.{ext}", i + 1))
+        };
+        let bytes = if is_svg {
+            part.svg().into_bytes()
+        } else {
+            part.png()?
+        };
+        std::fs::write(&path, bytes)
+            .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?;
+        let which = if n == 1 {
+            String::new()
+        } else {
+            format!("part {} of {n}, ", i + 1)
+        };
+        eprintln!(
+            "satchel: wrote {} ({which}QR version {}, error correction {}, {} characters)",
+            path.display(),
+            part.version(),
+            part.ec_level(),
+            part.payload.len()
+        );
+    }
+    Ok(true)
 }
 
 fn run(cli: &Cli) -> Result<bool, Fatal> {
@@ -559,39 +607,23 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
             let items = export::verify_bundle(&file.display().to_string(), &bytes, &expect, &opts)?;
             print_items(cli, &items)
         }
-        Command::Qr { id, output } => {
-            let wallet = open_wallet(cli)?;
-            let rec = wallet
-                .get(*id)?
-                .ok_or_else(|| Fatal(format!("no credential with id {id}")))?;
-            let code = qr::encode(&rec.raw)?;
-            let is_svg = output
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
-            let bytes = if is_svg {
-                code.svg().into_bytes()
-            } else {
-                code.png()?
-            };
-            std::fs::write(output, bytes)
-                .map_err(|e| Fatal(format!("cannot write {}: {e}", output.display())))?;
-            eprintln!(
-                "satchel: wrote {} (QR version {}, error correction {}, {} characters)",
-                output.display(),
-                code.version(),
-                code.ec_level(),
-                code.payload.len()
-            );
-            Ok(true)
-        }
-        Command::VerifyQr { image } => {
-            let source = image.display().to_string();
-            let items = match read_input(image)
-                .and_then(|b| qr::read_credential(&b).map_err(|e| e.to_string()))
-            {
-                Ok(bytes) => import::verify_bytes(&source, &bytes, &opts),
-                Err(msg) => vec![import::unreadable(source, msg, opts.now)],
-            };
+        Command::Qr { id, output } => make_qr(cli, *id, output),
+        Command::VerifyQr { images } => {
+            let mut items = Vec::new();
+            let mut read = Vec::new();
+            for image in images {
+                let source = image.display().to_string();
+                match read_input(image) {
+                    Ok(bytes) => read.push((source, bytes)),
+                    Err(msg) => items.push(import::unreadable(source, msg, opts.now)),
+                }
+            }
+            for found in qr::read_images(&read) {
+                match found.result {
+                    Ok(bytes) => items.extend(import::verify_bytes(&found.source, &bytes, &opts)),
+                    Err(e) => items.push(import::unreadable(found.source, e.to_string(), opts.now)),
+                }
+            }
             print_items(cli, &items)
         }
         Command::Whoami => {

@@ -303,7 +303,7 @@ fn qr_round_trip_for_every_peer_credential() {
         assert_eq!(stdout_json(&out)[0]["outcome"], "verified");
         if have_zbar {
             let text = zbarimg(&png).expect("zbarimg reads the code");
-            assert!(text.starts_with("SB1:"));
+            assert!(text.starts_with(satchel::qr::PREFIX));
             let bytes = satchel::qr::decode_payload(&text).unwrap();
             let original: Value = serde_json::from_slice(&fs::read(f).unwrap()).unwrap();
             assert_eq!(serde_json::from_slice::<Value>(&bytes).unwrap(), original);

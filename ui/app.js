@@ -291,24 +291,85 @@ async function confirmRemove() {
   await refresh();
 }
 
+// Present mode: the code at a whole number of device pixels a module (at
+// least 4), quiet zone included, black on white; several parts cycle with a
+// pause button; ←/→ step through parts, Space pauses, Esc closes.
+const PART_SECONDS = 3;
+const presentState = { qr: null, index: 0, timer: null, paused: false };
+
+function presentSize(modules) {
+  const dpr = window.devicePixelRatio || 1;
+  const room = Math.min(window.innerWidth - 48, window.innerHeight - 220);
+  const perModule = Math.max(4, Math.floor((room * dpr) / modules));
+  return (perModule * modules) / dpr;
+}
+
+function showPart(i, announce = false) {
+  const { qr } = presentState;
+  const n = qr.parts.length;
+  presentState.index = ((i % n) + n) % n;
+  const part = qr.parts[presentState.index];
+  const img = $('present-img');
+  const size = presentSize(part.modules);
+  img.src = `data:image/svg+xml;base64,${btoa(part.svg)}`;
+  img.style.width = `${size}px`;
+  img.style.height = `${size}px`;
+  img.dataset.modules = String(part.modules);
+  const which = n > 1 ? `part ${presentState.index + 1} of ${n}` : '';
+  img.alt = `QR code of “${qr.name}”${which ? `, ${which}` : ''}`;
+  $('present-part').textContent = n > 1 ? `Part ${presentState.index + 1} of ${n}` : '';
+  $('present-part').setAttribute('aria-live', announce ? 'polite' : 'off');
+  $('present-meta').textContent = `Scan to verify offline · QR version ${part.version}, error correction ${qr.ec_level}`;
+}
+
+function setPaused(paused) {
+  presentState.paused = paused;
+  clearInterval(presentState.timer);
+  presentState.timer = null;
+  const btn = $('present-pause');
+  btn.setAttribute('aria-pressed', String(paused));
+  btn.textContent = paused ? 'Resume' : 'Pause';
+  if (!paused && presentState.qr && presentState.qr.parts.length > 1) {
+    presentState.timer = setInterval(() => showPart(presentState.index + 1), PART_SECONDS * 1000);
+  }
+}
+
 async function present() {
   const d = state.current;
   try {
     const qr = await invoke('qr_code', { id: d.id });
-    $('present-img').src = `data:image/svg+xml;base64,${btoa(qr.svg)}`;
+    presentState.qr = qr;
+    const many = qr.parts.length > 1;
     $('present-name').textContent = qr.name;
-    $('present-meta').textContent = `Scan to verify offline · QR version ${qr.version}, error correction ${qr.ec_level}`;
+    for (const id of ['present-prev', 'present-pause', 'present-next']) $(id).hidden = !many;
+    $('present-help').textContent = many
+      ? `This credential needs ${qr.parts.length} codes; they change every ${PART_SECONDS} seconds. The verifier scans each one, in any order. Space pauses, the arrow keys step.`
+      : '';
     $('detail').close();
     $('present').hidden = false;
-    $('present-close').focus();
+    showPart(0);
+    setPaused(false);
+    (many ? $('present-pause') : $('present-close')).focus();
   } catch (e) {
     toast(String(e), 8000);
   }
 }
 
 function closePresent() {
+  setPaused(true);
+  presentState.qr = null;
   $('present').hidden = true;
   if (state.current) openDetail(state.current.id);
+}
+
+function presentKey(ev) {
+  if ($('present').hidden || !presentState.qr) return false;
+  if (ev.key === 'Escape') { closePresent(); return true; }
+  if (presentState.qr.parts.length < 2) return false;
+  if (ev.key === 'ArrowRight') { setPaused(true); showPart(presentState.index + 1, true); return true; }
+  if (ev.key === 'ArrowLeft') { setPaused(true); showPart(presentState.index - 1, true); return true; }
+  if (ev.key === ' ' && document.activeElement === document.body) { setPaused(!presentState.paused); return true; }
+  return false;
 }
 
 async function copyRaw() {
@@ -394,10 +455,33 @@ async function loadSettings() {
   $('s-remote').checked = info.allow_remote_images;
 }
 
-async function verifyQrFile(file) {
-  const bytes = Array.from(new Uint8Array(await file.arrayBuffer()));
-  const items = await invoke('verify_qr_image', { name: file.name, bytes });
+// Verify a QR code: images by file, by drop on the window (read in Rust
+// while this dialog is open) or pasted from the clipboard.
+async function verifyQrBlobs(blobs) {
+  if (!blobs.length) return;
+  $('qr-status').textContent = `Reading ${blobs.length === 1 ? 'the image' : `${blobs.length} images`}…`;
+  const images = [];
+  for (const [i, b] of blobs.entries()) {
+    images.push({ name: b.name || `pasted image ${i + 1}`, bytes: Array.from(new Uint8Array(await b.arrayBuffer())) });
+  }
+  const items = await invoke('verify_qr_images', { images });
+  closeQrDialog();
   showResults('QR code check', items);
+}
+
+function openQrDialog() {
+  $('qr-status').textContent = '';
+  $('qr-dialog').showModal();
+  invoke('set_drop_target', { qr: true });
+}
+
+function closeQrDialog() {
+  if ($('qr-dialog').open) $('qr-dialog').close();
+}
+
+function pastedImages(ev) {
+  const items = Array.from((ev.clipboardData && ev.clipboardData.items) || []);
+  return items.filter((i) => i.kind === 'file' && i.type.startsWith('image/')).map((i) => i.getAsFile()).filter(Boolean);
 }
 
 // ---- wiring --------------------------------------------------------------
@@ -423,11 +507,21 @@ function wire() {
     if ($('paste-dialog').open) $('paste-dialog').close();
     if (files.length) await importFiles(files);
   });
-  $('btn-verify-qr').addEventListener('click', () => $('qr-input').click());
+  $('btn-verify-qr').addEventListener('click', openQrDialog);
+  $('qr-choose').addEventListener('click', () => $('qr-input').click());
+  $('qr-cancel').addEventListener('click', closeQrDialog);
+  $('qr-dialog').addEventListener('close', () => invoke('set_drop_target', { qr: false }));
   $('qr-input').addEventListener('change', async (ev) => {
-    const file = ev.target.files && ev.target.files[0];
+    const files = Array.from(ev.target.files || []);
     ev.target.value = '';
-    if (file) await verifyQrFile(file);
+    await verifyQrBlobs(files);
+  });
+  document.addEventListener('paste', async (ev) => {
+    const images = pastedImages(ev);
+    if (!images.length) return;
+    ev.preventDefault();
+    if (!$('qr-dialog').open) openQrDialog();
+    await verifyQrBlobs(images);
   });
   $('results-close').addEventListener('click', () => { $('results').hidden = true; });
   $('d-close').addEventListener('click', () => $('detail').close());
@@ -443,6 +537,9 @@ function wire() {
   $('c-cancel').addEventListener('click', () => $('confirm').close());
   $('c-ok').addEventListener('click', confirmRemove);
   $('present-close').addEventListener('click', closePresent);
+  $('present-pause').addEventListener('click', () => setPaused(!presentState.paused));
+  $('present-prev').addEventListener('click', () => { setPaused(true); showPart(presentState.index - 1, true); });
+  $('present-next').addEventListener('click', () => { setPaused(true); showPart(presentState.index + 1, true); });
   $('btn-settings').addEventListener('click', async () => { await loadSettings(); $('settings').showModal(); });
   $('s-close').addEventListener('click', () => $('settings').close());
   $('s-remote').addEventListener('change', async (ev) => {
@@ -451,16 +548,27 @@ function wire() {
     await load();
   });
   document.addEventListener('keydown', (ev) => {
-    if (ev.key === 'Escape' && !$('present').hidden) closePresent();
+    if (presentKey(ev)) { ev.preventDefault(); return; }
     const typing = ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement && document.activeElement.tagName);
     if (ev.key === '/' && !typing) { ev.preventDefault(); $('search').focus(); }
   });
 
   // Files dropped on the window are read and imported by the Rust side.
   const ev = window.__TAURI__.event;
-  ev.listen('tauri://drag-enter', () => { $('drop-hint').hidden = false; });
+  ev.listen('tauri://drag-enter', () => {
+    $('drop-hint').textContent = $('qr-dialog').open ? 'Drop QR code images to verify them' : 'Drop credential files to import them';
+    $('drop-hint').hidden = false;
+  });
   ev.listen('tauri://drag-leave', () => { $('drop-hint').hidden = true; });
-  ev.listen('tauri://drag-drop', () => { $('drop-hint').hidden = true; toast('Importing dropped files…', 0); });
+  ev.listen('tauri://drag-drop', () => {
+    $('drop-hint').hidden = true;
+    if ($('qr-dialog').open) $('qr-status').textContent = 'Reading the dropped images…';
+    else toast('Importing dropped files…', 0);
+  });
+  ev.listen('qr-results', (event) => {
+    closeQrDialog();
+    showResults('QR code check', event.payload);
+  });
   ev.listen('import-results', async (event) => {
     $('toast').hidden = true;
     showResults('Dropped files', event.payload);

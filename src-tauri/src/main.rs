@@ -25,6 +25,9 @@ const ALLOW_REMOTE_IMAGES: &str = "allow_remote_images";
 
 struct AppState {
     wallet: Mutex<Wallet>,
+    /// Files dropped on the window are QR images to verify (the page's
+    /// "Verify a QR code" dialog is open), not credentials to import.
+    drop_is_qr: std::sync::atomic::AtomicBool,
 }
 
 type CmdResult<T> = Result<T, String>;
@@ -288,11 +291,21 @@ async fn share_export(
     Ok(Some(path.display().to_string()))
 }
 
-/// A credential's QR code for Present mode.
+/// One code of a credential's QR for Present mode.
+#[derive(Serialize)]
+struct QrPartOut {
+    /// The code as SVG, one unit a module, quiet zone included.
+    svg: String,
+    /// Modules a side including the 4-module quiet zones, so the page can
+    /// draw a whole number of screen pixels a module.
+    modules: usize,
+    version: i16,
+}
+
+/// A credential's QR code for Present mode: one code or numbered parts.
 #[derive(Serialize)]
 struct QrOut {
-    svg: String,
-    version: i16,
+    parts: Vec<QrPartOut>,
     ec_level: char,
     name: String,
 }
@@ -303,22 +316,69 @@ fn qr_code(state: State<'_, AppState>, id: i64) -> CmdResult<QrOut> {
         let rec = stored(w, id)?;
         let code = qr::encode(&rec.raw).map_err(err)?;
         Ok(QrOut {
-            svg: code.svg(),
-            version: code.version(),
             ec_level: code.ec_level(),
+            parts: code
+                .parts
+                .iter()
+                .map(|p| QrPartOut {
+                    svg: p.svg(),
+                    modules: p.width() + 8,
+                    version: p.version(),
+                })
+                .collect(),
             name: rec.listed.summary.name,
         })
     })
 }
 
-/// Verifies the credential in a QR code image the page read from a file.
+/// An image the page read from a file, a drop or the clipboard.
+#[derive(Deserialize)]
+struct QrImage {
+    name: String,
+    bytes: Vec<u8>,
+}
+
+/// Reads the QR codes in the images (the parts of a multi-part code in any
+/// order) and verifies each credential they carry.
 #[tauri::command]
-fn verify_qr_image(name: String, bytes: Vec<u8>) -> CmdResult<Vec<ItemResult>> {
+fn verify_qr_images(images: Vec<QrImage>) -> CmdResult<Vec<ItemResult>> {
     let opts = VerifyOptions::offline_now();
-    Ok(match qr::read_credential(&bytes) {
-        Ok(cred) => import::verify_bytes(&name, &cred, &opts),
-        Err(e) => vec![import::unreadable(name, e.to_string(), opts.now)],
-    })
+    let images: Vec<(String, Vec<u8>)> = images.into_iter().map(|i| (i.name, i.bytes)).collect();
+    Ok(qr::read_images(&images)
+        .into_iter()
+        .flat_map(|found| match found.result {
+            Ok(cred) => import::verify_bytes(&found.source, &cred, &opts),
+            Err(e) => vec![import::unreadable(found.source, e.to_string(), opts.now)],
+        })
+        .collect())
+}
+
+/// Where files dropped on the window go: QR verification while the page's
+/// "Verify a QR code" dialog is open, else import.
+#[tauri::command]
+fn set_drop_target(state: State<'_, AppState>, qr: bool) {
+    state
+        .drop_is_qr
+        .store(qr, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Verifies the QR codes in dropped image files (size-capped reads).
+fn verify_qr_paths(paths: &[PathBuf]) -> Vec<ItemResult> {
+    let opts = VerifyOptions::offline_now();
+    let mut items = Vec::new();
+    let mut images = Vec::new();
+    for p in paths {
+        let source = p.display().to_string();
+        match import::read_limited(p) {
+            Ok(bytes) => images.push(QrImage {
+                name: source,
+                bytes,
+            }),
+            Err(msg) => items.push(import::unreadable(source, msg, opts.now)),
+        }
+    }
+    items.extend(verify_qr_images(images).unwrap_or_default());
+    items
 }
 
 /// Set in `main`: when the process started, for the first-paint report.
@@ -376,6 +436,7 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState {
             wallet: Mutex::new(wallet),
+            drop_is_qr: std::sync::atomic::AtomicBool::new(false),
         })
         .manage(desktop::OpenedFiles(Mutex::new(opened)))
         .menu(desktop::menu)
@@ -386,8 +447,12 @@ fn main() {
                 window.on_window_event(move |event| {
                     if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
                         let state = handle.state::<AppState>();
-                        let results = import_paths(&state, paths);
-                        let _ = handle.emit("import-results", results);
+                        if state.drop_is_qr.load(std::sync::atomic::Ordering::Relaxed) {
+                            let _ = handle.emit("qr-results", verify_qr_paths(paths));
+                        } else {
+                            let results = import_paths(&state, paths);
+                            let _ = handle.emit("import-results", results);
+                        }
                     }
                 });
             }
@@ -405,7 +470,8 @@ fn main() {
             wallet_info,
             set_allow_remote_images,
             qr_code,
-            verify_qr_image,
+            verify_qr_images,
+            set_drop_target,
             share_export,
             first_paint,
         ])

@@ -172,9 +172,78 @@ test('open a credential: details, checklist, re-verify, present as QR', async ()
   await shot('present');
   assert.match(await exec('return document.getElementById("present-img").src'), /^data:image\/svg\+xml;base64,/);
   assert.equal(await text('#present-name'), first);
+  // At least 4 screen pixels a module, quiet zone included, black on white.
+  const px = await exec('const i = document.getElementById("present-img"); return i.getBoundingClientRect().width * window.devicePixelRatio / Number(i.dataset.modules)');
+  assert.ok(px >= 4, `${px} screen pixels a module`);
+  assert.equal(await exec('return getComputedStyle(document.getElementById("present")).backgroundColor'), 'rgb(255, 255, 255)');
+  assert.ok((await exec('return document.getElementById("present-img").alt')).includes(first), 'the code is named for screen readers');
   await click('#present-close');
   await until('detail again', () => exec('return document.getElementById("detail").open'));
   await click('#d-close');
+});
+
+test('a large credential is presented in parts and verified from a pasted screenshot', async () => {
+  const large = readFileSync(join(repo, 'tests', 'fixtures', 'qr-large-credential.json'), 'utf8');
+  const name = JSON.parse(large).name;
+  await paste(large);
+  await click('#results-close');
+  await until('the large card', () => exec('return [...document.querySelectorAll("#cards .card h3")].some(h => h.textContent === arguments[0])', [name]));
+  await exec('[...document.querySelectorAll("#cards .card")].find(c => c.querySelector("h3").textContent === arguments[0]).querySelector("button").click()', [name]);
+  await until('detail dialog', () => exec('return document.getElementById("detail").open'));
+  const id = await exec('return state.current.id');
+  await click('#d-present');
+  await until('present mode', () => exec('return !document.getElementById("present").hidden'));
+  const first = await text('#present-part');
+  const m = /^Part 1 of (\d+)$/.exec(first);
+  assert.ok(m, `part label: ${first}`);
+  const n = Number(m[1]);
+  assert.ok(n >= 2);
+  await shot('present-parts');
+  // Pause is a toggle button; the arrow keys step through the parts.
+  await click('#present-pause');
+  assert.equal(await exec('return document.getElementById("present-pause").getAttribute("aria-pressed")'), 'true');
+  await exec('document.activeElement.blur(); document.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true }))');
+  assert.equal(await text('#present-part'), `Part 2 of ${n}`);
+  assert.match(await exec('return document.getElementById("present-img").alt'), new RegExp(`part 2 of ${n}$`));
+  await click('#present-close');
+  await until('detail again', () => exec('return document.getElementById("detail").open'));
+  await click('#d-close');
+
+  // A "screenshot" holding every part, pasted from the clipboard.
+  const pasted = await wd('POST', s('/execute/async'), {
+    script: `const done = arguments[arguments.length - 1];
+      (async () => {
+        const qr = await window.__TAURI__.core.invoke('qr_code', { id: arguments[0] });
+        const px = 4, gap = 40;
+        const size = Math.max(...qr.parts.map((p) => p.modules)) * px;
+        const canvas = document.createElement('canvas');
+        canvas.width = qr.parts.length * (size + gap);
+        canvas.height = size + 2 * gap;
+        const ctx = canvas.getContext('2d');
+        ctx.fillStyle = '#fff';
+        ctx.fillRect(0, 0, canvas.width, canvas.height);
+        ctx.imageSmoothingEnabled = false;
+        for (const [i, p] of qr.parts.entries()) {
+          const img = new Image();
+          img.src = 'data:image/svg+xml;base64,' + btoa(p.svg);
+          await img.decode();
+          ctx.drawImage(img, i * (size + gap), gap, p.modules * px, p.modules * px);
+        }
+        const blob = await new Promise((r) => canvas.toBlob(r, 'image/png'));
+        const dt = new DataTransfer();
+        dt.items.add(new File([blob], 'screenshot.png', { type: 'image/png' }));
+        document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true }));
+        return qr.parts.length;
+      })().then(done, (e) => done('error: ' + e));`,
+    args: [id],
+  });
+  assert.equal(pasted, n);
+  await until('QR results', () => exec('return !document.getElementById("results").hidden && document.getElementById("results-title").textContent === "QR code check"'));
+  const items = await exec('return [...document.querySelectorAll("#results-list li")].map(li => [li.dataset.result, li.querySelector(".msg").textContent])');
+  assert.equal(items.length, 1, JSON.stringify(items));
+  assert.equal(items[0][0], 'checked', JSON.stringify(items));
+  assert.match(items[0][1], /verified/i);
+  await click('#results-close');
 });
 
 test('search and filters narrow the list', async () => {
