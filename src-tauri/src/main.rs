@@ -294,7 +294,7 @@ async fn share_export(
 /// One code of a credential's QR for Present mode.
 #[derive(Serialize)]
 struct QrPartOut {
-    /// The code as SVG, one unit a module, quiet zone included.
+    /// The code as SVG, quiet zone included.
     svg: String,
     /// Modules a side including the 4-module quiet zones, so the page can
     /// draw a whole number of screen pixels a module.

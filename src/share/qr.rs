@@ -169,12 +169,12 @@ impl QrPart {
             .build()
     }
 
-    /// An SVG image that scales to any size (one unit a module, quiet zone
+    /// An SVG image that scales to any size (at least 600 units, quiet zone
     /// included), drawn without smoothing so module edges stay sharp.
     pub fn svg(&self) -> String {
         self.code
             .render::<qrcode::render::svg::Color<'_>>()
-            .module_dimensions(1, 1)
+            .min_dimensions(600, 600)
             .quiet_zone(true)
             .build()
             .replacen("<svg ", "<svg shape-rendering=\"crispEdges\" ", 1)
@@ -465,9 +465,9 @@ fn parse_payload(payload: &str) -> Result<Piece, QrError> {
         let preview: String = payload.chars().take(16).collect();
         return Err(QrError::NotSatchel(preview));
     };
-    // A part header is digits '/' digits ':'; Base45 text can hold '/' and
-    // ':' too, but never starts with "<digits>/<digits>:" in a whole code
-    // because whole codes are never made with that prefix (parts only).
+    // A part header is digits '/' digits ':'. Base45 text can hold '/' and
+    // ':' too, but a whole code's text starts with the Base45 of the zlib
+    // header ("9DF" with the dictionary), never "<digits>/".
     let header = body.split_once(':').and_then(|(head, rest)| {
         let (i, n) = head.split_once('/')?;
         let digits =
@@ -637,7 +637,9 @@ mod tests {
     fn payload_round_trip_and_alphabet() {
         let raw = br#"{ "name": "Caf\u00e9 \u65e5\u672c", "n": [1, 2, 3] }"#;
         let p = encode_payload(raw).unwrap();
-        assert!(p.starts_with(PREFIX));
+        // The zlib header (0x78F9: best compression, preset dictionary) in
+        // Base45, never a part header.
+        assert!(p.starts_with("SB2:9DF"), "{p}");
         assert!(p
             .chars()
             .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase() || " $%*+-./:".contains(c)));
