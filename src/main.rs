@@ -7,6 +7,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -15,7 +16,9 @@ use serde_json::json;
 use satchel::export::{self, BundleOptions, Share};
 use satchel::holder::{Holder, KeyStorage};
 use satchel::import::{self, ImportOptions, ItemResult};
+use satchel::net;
 use satchel::qr;
+use satchel::registry::{KnownIssuers, Registry, MAX_REGISTRY_BYTES};
 use satchel::store::{self, ListQuery, Sort, Wallet};
 use satchel::verify::{self, Outcome, VerifyOptions};
 
@@ -35,6 +38,10 @@ struct Cli {
     /// Verify as of this time (RFC 3339) instead of now.
     #[arg(long, global = true, value_name = "DATETIME", value_parser = parse_at)]
     at: Option<DateTime<Utc>>,
+    /// Check online: fetch issuers' DID documents and profiles, status lists
+    /// and registries from the issuers' web sites (HTTPS only).
+    #[arg(long, global = true)]
+    online: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -144,6 +151,11 @@ enum Command {
         #[command(subcommand)]
         what: SettingsCommand,
     },
+    /// Issuer registries you trust (Digital Credentials Consortium format).
+    Registry {
+        #[command(subcommand)]
+        what: RegistryCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -169,6 +181,25 @@ enum EmailsAction {
     },
     /// List the addresses.
     List,
+}
+
+#[derive(Subcommand)]
+enum RegistryCommand {
+    /// Trust a registry from a file, or from an https URL (needs --online).
+    Add {
+        /// A registry.json file or its https URL.
+        source: String,
+        /// The name to show for it (default: the file or URL).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List the registries you trust, most trusted first.
+    List,
+    /// Stop trusting a registry.
+    Remove {
+        /// Its name, as `registry list` shows it.
+        name: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -276,17 +307,19 @@ fn open_wallet(cli: &Cli) -> Result<Wallet, Fatal> {
     Wallet::open(&path).map_err(|e| Fatal(format!("cannot open wallet {}: {e}", path.display())))
 }
 
-fn verify_options(cli: &Cli) -> VerifyOptions {
-    let mut opts = VerifyOptions::offline_at(cli.at.unwrap_or_else(Utc::now));
-    // The learner's addresses, when a wallet exists (never created just for this).
-    if let Ok(path) = store::resolve_wallet_path(cli.wallet.as_deref()) {
-        if path.exists() {
-            if let Ok(w) = Wallet::open(&path) {
-                opts.recipient_emails = w.recipient_emails().unwrap_or_default();
-            }
-        }
+/// How to verify: "now" (or `--at`), online only with `--online`, and the
+/// registries the wallet trusts.
+fn verify_options(cli: &Cli) -> Result<VerifyOptions, Fatal> {
+    let path = store::resolve_wallet_path(cli.wallet.as_deref())?;
+    let fetcher = net::for_wallet(&path, cli.online)?;
+    let mut opts = VerifyOptions::with_fetcher(cli.at.unwrap_or_else(Utc::now), fetcher);
+    if path.exists() {
+        let wallet = Wallet::open(&path)
+            .map_err(|e| Fatal(format!("cannot open wallet {}: {e}", path.display())))?;
+        opts.known_issuers = Arc::new(KnownIssuers::load(&wallet)?);
+        opts.recipient_emails = wallet.recipient_emails().unwrap_or_default();
     }
-    opts
+    Ok(opts)
 }
 
 /// Reads an input file, or stdin for "-".
@@ -378,7 +411,10 @@ fn make_qr(cli: &Cli, id: i64, output: &std::path::Path) -> Result<bool, Fatal> 
 }
 
 fn run(cli: &Cli) -> Result<bool, Fatal> {
-    let opts = verify_options(cli);
+    if let Command::Registry { what } = &cli.command {
+        return registry(cli, what);
+    }
+    let opts = verify_options(cli)?;
     match &cli.command {
         Command::GenerateDocs { dir } => generate_docs(dir),
         Command::Import {
@@ -651,6 +687,7 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
             Ok(true)
         }
         Command::Settings { what } => settings(cli, what),
+        Command::Registry { what } => registry(cli, what),
         Command::ExportRaw { id } => {
             let wallet = open_wallet(cli)?;
             let Some(rec) = wallet.get(*id)? else {
@@ -734,4 +771,75 @@ fn export(cli: &Cli, what: &ExportCommand, opts: &VerifyOptions) -> Result<bool,
         holder.did
     );
     Ok(true)
+}
+
+/// `registry add|list|remove`: the issuer registries the wallet trusts.
+fn registry(cli: &Cli, what: &RegistryCommand) -> Result<bool, Fatal> {
+    let wallet = open_wallet(cli)?;
+    let mut known = KnownIssuers::load(&wallet)?;
+    let describe = |r: &Registry| json!({"name": r.name, "source": r.source, "issuers": r.entries.len(), "loaded_at": r.loaded_at});
+    match what {
+        RegistryCommand::Add { source, name } => {
+            let bytes = if source.starts_with("https://") || source.starts_with("http://") {
+                if !cli.online {
+                    return Err(Fatal(format!(
+                        "loading {source} contacts that web site; run again with --online to allow it"
+                    )));
+                }
+                net::for_wallet(wallet.path(), true)?
+                    .get(source, "application/json")?
+                    .body
+            } else {
+                import::read_limited(std::path::Path::new(source)).map_err(Fatal)?
+            };
+            if bytes.len() > MAX_REGISTRY_BYTES {
+                return Err(Fatal(format!("{source}: over {MAX_REGISTRY_BYTES} bytes")));
+            }
+            let name = name.clone().unwrap_or_else(|| source.clone());
+            let registry = Registry::parse(&name, source, &bytes)
+                .map_err(|e| Fatal(format!("{source}: {e}")))?;
+            let summary = describe(&registry);
+            eprintln!(
+                "satchel: trusting registry {:?} ({} issuers)",
+                registry.name,
+                registry.entries.len()
+            );
+            known.add(registry);
+            known.save(&wallet)?;
+            if cli.json {
+                println!("{summary}");
+            }
+            Ok(true)
+        }
+        RegistryCommand::List => {
+            if cli.json {
+                let list: Vec<_> = known.registries.iter().map(describe).collect();
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                for r in &known.registries {
+                    println!(
+                        "{}\t{} issuers\t{}\tloaded {}",
+                        r.name,
+                        r.entries.len(),
+                        r.source,
+                        r.loaded_at.format("%Y-%m-%d %H:%M UTC")
+                    );
+                }
+                eprintln!("satchel: {} registries", known.registries.len());
+            }
+            Ok(true)
+        }
+        RegistryCommand::Remove { name } => {
+            let removed = known.remove(name);
+            known.save(&wallet)?;
+            if cli.json {
+                println!("{}", json!({"name": name, "removed": removed}));
+            } else if removed {
+                eprintln!("satchel: no longer trusting {name:?}");
+            } else {
+                eprintln!("satchel: no registry named {name:?}");
+            }
+            Ok(removed)
+        }
+    }
 }

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 pub use crate::report::CHECK_ISSUER_KNOWN;
 use crate::report::{Check, CheckStatus};
+use crate::store::{StoreError, Wallet};
 
 /// Largest registry file accepted.
 pub const MAX_REGISTRY_BYTES: usize = 8 * 1024 * 1024;
@@ -88,6 +89,9 @@ impl Registry {
     }
 }
 
+/// The wallet setting that holds the trusted registries.
+const SETTING: &str = "known_issuers";
+
 /// The registries the learner trusts, most trusted first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KnownIssuers {
@@ -96,6 +100,21 @@ pub struct KnownIssuers {
 }
 
 impl KnownIssuers {
+    /// The registries stored in `wallet` (none when it holds none).
+    pub fn load(wallet: &Wallet) -> Result<KnownIssuers, StoreError> {
+        Ok(wallet
+            .setting(SETTING)?
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default())
+    }
+
+    /// Stores these registries in `wallet`.
+    pub fn save(&self, wallet: &Wallet) -> Result<(), StoreError> {
+        // Serialising plain strings and maps cannot fail.
+        let text = serde_json::to_string(self).unwrap_or_default();
+        wallet.set_setting(SETTING, &text)
+    }
+
     /// The first registry listing `issuer`, and its entry.
     pub fn lookup(&self, issuer: &str) -> Option<(&Registry, &IssuerEntry)> {
         self.registries

@@ -47,7 +47,14 @@ fn import_list_show_export_remove() {
         .collect();
     assert_eq!(
         checks,
-        ["format", "signature", "issuer", "validity_period", "status"]
+        [
+            "format",
+            "signature",
+            "issuer",
+            "validity_period",
+            "status",
+            "issuer_known"
+        ]
     );
     for c in item["checks"].as_array().unwrap() {
         assert!(c["status"].is_string() && c["message"].as_str().is_some_and(|m| !m.is_empty()));

@@ -11,8 +11,13 @@
 //! trait; JSON-LD contexts are never fetched (they are shipped).
 
 use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+
+pub mod cache;
+pub mod http;
 
 /// A document fetched over HTTPS (or an earlier answer from the cache).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,6 +167,27 @@ impl Fetcher for Offline {
     fn online(&self) -> bool {
         false
     }
+}
+
+/// The fetcher for verifying with the wallet at `wallet`: with `online`, the
+/// HTTPS client (overrides from the environment) storing answers in the
+/// wallet's cache; without, [`Offline`], answering from that cache when it
+/// exists. No cache is made in a folder that does not exist.
+pub fn for_wallet(wallet: &Path, online: bool) -> Result<Arc<dyn Fetcher>, http::OverrideError> {
+    let cache_path = cache::path_for_wallet(wallet);
+    let folder_exists = wallet
+        .parent()
+        .is_some_and(|p| p.as_os_str().is_empty() || p.is_dir());
+    let cache = if online && folder_exists || cache_path.exists() {
+        cache::Cache::open(&cache_path).ok().map(Arc::new)
+    } else {
+        None
+    };
+    Ok(match (online, cache) {
+        (true, cache) => Arc::new(http::HttpsFetcher::from_env(cache)?),
+        (false, Some(cache)) => Arc::new(cache::OfflineWithCache(cache)),
+        (false, None) => Arc::new(Offline),
+    })
 }
 
 #[cfg(test)]

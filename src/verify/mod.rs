@@ -14,9 +14,10 @@ mod clr;
 mod jwt;
 mod ob2;
 mod recipient;
+pub mod status;
 
 use crate::canon::CanonError;
-use crate::did::{DefaultResolver, KeyResolver};
+use crate::did::{DefaultResolver, DidError, KeyResolver};
 use crate::formats::{self, Credential, DataModel, Envelope};
 use crate::net::{Fetcher, Offline};
 use crate::proof::{self, ProofError};
@@ -106,13 +107,15 @@ pub fn verify_with(cred: &Credential, opts: &VerifyOptions, resolver: &dyn KeyRe
         }
     }
     checks.push(validity_check(json, cred.model, opts.now));
-    checks.push(status_check(json));
+    let issuer = formats::issuer_id(json);
+    checks.push(status::status_check(json, issuer.as_deref(), opts));
     checks.extend(recipient::recipient_check(json, &opts.recipient_emails));
     if clr::is_clr(json) {
         checks.push(clr::nested_check(&clr::nested_results(
             json, opts, resolver,
         )));
     }
+    checks.push(opts.known_issuers.check(issuer.as_deref()));
     Report::from_checks(checks, opts.now)
 }
 
@@ -163,8 +166,12 @@ fn signature_checks(json: &Value, resolver: &dyn KeyResolver) -> (Check, Check) 
         Ok(v) => v,
         Err(e) => {
             let (status, message) = proof_error_sentence(&e);
+            let mut check = Check::new(CHECK_SIGNATURE, status, message);
+            if let ProofError::KeyResolution(DidError::NetworkRequired { url }) = &e {
+                check = check.with_would_fetch(url);
+            }
             return (
-                Check::new(CHECK_SIGNATURE, status, message),
+                check,
                 skip_issuer("Not checked: the signature could not be verified."),
             );
         }
@@ -192,7 +199,16 @@ fn signature_checks(json: &Value, resolver: &dyn KeyResolver) -> (Check, Check) 
     let signature = Check::new(
         CHECK_SIGNATURE,
         CheckStatus::Pass,
-        format!("The {suite} signature is valid; the content is exactly what was signed."),
+        format!(
+            "The {suite} signature is valid; the content is exactly what was signed.{}",
+            verified
+                .key_as_of
+                .map(|t| format!(
+                    " The issuer's key is as published on {} (a stored copy; online checks are off).",
+                    status::day(t)
+                ))
+                .unwrap_or_default()
+        ),
     );
     let issuer = match issuer_id {
         Some(id) if id == verified.controller => Check::new(
@@ -316,24 +332,6 @@ fn validity_check(json: &Value, model: DataModel, now: DateTime<Utc>) -> Check {
     }
 }
 
-fn status_check(json: &Value) -> Check {
-    match json.get("credentialStatus") {
-        None => Check::new(
-            CHECK_STATUS,
-            CheckStatus::Skip,
-            "Not checked: the credential declares no revocation status, so whether the issuer revoked it cannot be known.",
-        ),
-        Some(status) => {
-            let kind = formats::types(status).join(", ");
-            Check::new(
-                CHECK_STATUS,
-                CheckStatus::Skip,
-                format!("Not checked: the credential has a revocation status entry ({kind}), and status lists are not checked by this version."),
-            )
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,7 +410,8 @@ mod tests {
                 CHECK_SIGNATURE,
                 CHECK_ISSUER,
                 CHECK_VALIDITY,
-                CHECK_STATUS
+                CHECK_STATUS,
+                CHECK_ISSUER_KNOWN
             ]
         );
     }

@@ -2,6 +2,8 @@
 //! signed credentials with keys the tests own, running the CLI.
 #![allow(dead_code)]
 
+pub mod https;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -91,6 +93,23 @@ pub fn signed_ob3(n: usize, name: &str) -> Value {
 /// the keyring).
 pub fn satchel(wallet: &Path, args: &[&str]) -> Output {
     satchel_with_key_store(wallet, args, Some("file"))
+}
+
+/// Runs the CLI with extra environment variables (e.g. a test server's
+/// `SATCHEL_CONNECT_TO` and `SATCHEL_EXTRA_CA_CERTS`).
+pub fn satchel_env(wallet: &Path, args: &[&str], env: &[(&str, String)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_satchel"));
+    cmd.arg("--wallet")
+        .arg(wallet)
+        .args(args)
+        .env_remove("SATCHEL_WALLET")
+        .env_remove("SATCHEL_CONNECT_TO")
+        .env_remove("SATCHEL_EXTRA_CA_CERTS")
+        .env("SATCHEL_KEY_STORE", "file");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("running satchel")
 }
 
 /// Runs the CLI with `SATCHEL_KEY_STORE` set to `store` (`None`: unset, so the
