@@ -138,8 +138,10 @@ impl Overrides {
         };
         let extra_ca_der = match std::env::var_os(ENV_EXTRA_CA_CERTS) {
             Some(path) if !path.is_empty() => {
-                let pem = std::fs::read(&path)
-                    .map_err(|e| OverrideError::ExtraCa(format!("{}: {e}", path.display())))?;
+                let pem = std::fs::read(&path).map_err(|e| {
+                    let path = std::path::Path::new(&path).display();
+                    OverrideError::ExtraCa(format!("{path}: {e}"))
+                })?;
                 Overrides::parse_pem(&pem)?
             }
             _ => Vec::new(),

@@ -499,7 +499,10 @@ mod tests {
             purpose: "revocation".into(),
             as_of: None,
         };
-        assert_eq!(combine(&[clear.clone()]).status, CheckStatus::Pass);
+        assert_eq!(
+            combine(std::slice::from_ref(&clear)).status,
+            CheckStatus::Pass
+        );
         let then = super::super::parse_datetime("2026-05-03T00:00:00Z").unwrap();
         let cached = Entry::Clear {
             purpose: "revocation".into(),
