@@ -479,7 +479,7 @@ fn parse_payload(payload: &str) -> Result<Piece, QrError> {
         Some((i, n, rest)) => {
             let index: usize = i.parse().map_err(|_| QrError::BadPart(i.into()))?;
             let total: usize = n.parse().map_err(|_| QrError::BadPart(n.into()))?;
-            if total < 2 || total > MAX_PARTS || index == 0 || index > total {
+            if !(2..=MAX_PARTS).contains(&total) || !(1..=total).contains(&index) {
                 return Err(QrError::BadPart(format!(
                     "{index}/{total} (parts are numbered 1 to n, n from 2 to {MAX_PARTS})"
                 )));
@@ -507,13 +507,16 @@ pub fn decode_payload(payload: &str) -> Result<Vec<u8>, QrError> {
         .result
 }
 
+/// The parts of one sequence read so far: part index -> (bytes, the images
+/// it was read from).
+type PartsByIndex = BTreeMap<usize, (Vec<u8>, Vec<String>)>;
+
 /// Puts credentials together from codes read in any order: each whole code
 /// is one credential; the parts of a sequence (grouped by their count) are
 /// joined in part order. The same code read twice counts once.
 pub fn assemble(scans: &[Scan]) -> Vec<Assembled> {
     let mut out = Vec::new();
-    // total -> index -> (bytes, sources)
-    let mut groups: BTreeMap<usize, BTreeMap<usize, (Vec<u8>, Vec<String>)>> = BTreeMap::new();
+    let mut groups: BTreeMap<usize, PartsByIndex> = BTreeMap::new();
     let mut conflicts: BTreeMap<usize, usize> = BTreeMap::new();
     let mut seen = HashSet::new();
     for scan in scans {
