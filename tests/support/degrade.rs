@@ -282,8 +282,9 @@ fn homography(from: &[(f32, f32); 4], to: &[(f32, f32); 4]) -> [f32; 8] {
         for row in 0..8 {
             if row != col {
                 let f = a[row][col] / a[col][col];
-                for c in col..9 {
-                    a[row][c] -= f * a[col][c];
+                let pivot_row = a[col];
+                for (x, p) in a[row][col..].iter_mut().zip(&pivot_row[col..]) {
+                    *x -= f * p;
                 }
             }
         }
