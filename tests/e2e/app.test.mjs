@@ -159,7 +159,7 @@ test('open a credential: details, checklist, re-verify, present as QR', async ()
   assert.equal(await text('#d-name'), first);
   await shot('detail');
   const checks = await exec('return [...document.querySelectorAll("#d-checks li")].map(li => [li.dataset.check, li.querySelector(".st").textContent])');
-  assert.deepEqual(checks.map((c) => c[0]), ['format', 'signature', 'issuer', 'validity_period', 'status']);
+  assert.deepEqual(checks.map((c) => c[0]), ['format', 'signature', 'issuer', 'validity_period', 'status', 'issuer_known']);
   assert.deepEqual(checks[1], ['signature', 'pass']);
   const raw = await exec('return document.getElementById("d-raw").textContent');
   assert.equal(JSON.parse(raw).name, first);
@@ -225,8 +225,12 @@ test('a large credential is presented in parts and verified from a pasted screen
         ctx.imageSmoothingEnabled = false;
         for (const [i, p] of qr.parts.entries()) {
           const img = new Image();
-          img.src = 'data:image/svg+xml;base64,' + btoa(p.svg);
-          await img.decode();
+          // WebKit's img.decode() rejects SVG images; wait for load instead.
+          await new Promise((res, rej) => {
+            img.onload = res;
+            img.onerror = () => rej(new Error('the code image did not load'));
+            img.src = 'data:image/svg+xml;base64,' + btoa(p.svg);
+          });
           ctx.drawImage(img, i * (size + gap), gap, p.modules * px, p.modules * px);
         }
         const blob = await new Promise((r) => canvas.toBlob(r, 'image/png'));
