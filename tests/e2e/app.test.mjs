@@ -3,7 +3,8 @@
 // Plain W3C WebDriver over HTTP: no npm packages needed.
 import { test, before, beforeEach, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, rmSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -209,37 +210,23 @@ test('a large credential is presented in parts and verified from a pasted screen
   await until('detail again', () => exec('return document.getElementById("detail").open'));
   await click('#d-close');
 
-  // A "screenshot" holding every part, pasted from the clipboard.
+  // The parts as PNG images (written by the CLI from the same wallet), pasted
+  // from the clipboard together, in reverse order.
+  const dir = mkdtempSync(join(tmpdir(), 'satchel-qr-'));
+  const made = spawnSync(CLI, ['qr', String(id), '-o', join(dir, 'code.png')], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  const pngs = readdirSync(dir).filter((f) => f.endsWith('.png')).sort().reverse()
+    .map((f) => [f, readFileSync(join(dir, f)).toString('base64')]);
   const pasted = await wd('POST', s('/execute/async'), {
     script: `const done = arguments[arguments.length - 1];
-      (async () => {
-        const qr = await window.__TAURI__.core.invoke('qr_code', { id: arguments[0] });
-        const px = 4, gap = 40;
-        const size = Math.max(...qr.parts.map((p) => p.modules)) * px;
-        const canvas = document.createElement('canvas');
-        canvas.width = qr.parts.length * (size + gap);
-        canvas.height = size + 2 * gap;
-        const ctx = canvas.getContext('2d');
-        ctx.fillStyle = '#fff';
-        ctx.fillRect(0, 0, canvas.width, canvas.height);
-        ctx.imageSmoothingEnabled = false;
-        for (const [i, p] of qr.parts.entries()) {
-          const img = new Image();
-          // WebKit's img.decode() rejects SVG images; wait for load instead.
-          await new Promise((res, rej) => {
-            img.onload = res;
-            img.onerror = () => rej(new Error('the code image did not load'));
-            img.src = 'data:image/svg+xml;base64,' + btoa(p.svg);
-          });
-          ctx.drawImage(img, i * (size + gap), gap, p.modules * px, p.modules * px);
-        }
-        const blob = await new Promise((r) => canvas.toBlob(r, 'image/png'));
-        const dt = new DataTransfer();
-        dt.items.add(new File([blob], 'screenshot.png', { type: 'image/png' }));
-        document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true }));
-        return qr.parts.length;
-      })().then(done, (e) => done('error: ' + e));`,
-    args: [id],
+      const dt = new DataTransfer();
+      for (const [name, b64] of arguments[0]) {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        dt.items.add(new File([bytes], name, { type: 'image/png' }));
+      }
+      document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true }));
+      done(arguments[0].length);`,
+    args: [pngs],
   });
   assert.equal(pasted, n);
   await until('QR results', () => exec('return !document.getElementById("results").hidden && document.getElementById("results-title").textContent === "QR code check"'));
