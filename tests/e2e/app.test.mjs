@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ELEMENT, sleep, until, wd } from '../support/webdriver.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
-const DRIVER = process.env.SATCHEL_WEBDRIVER || 'http://127.0.0.1:4444';
 const APP = process.env.SATCHEL_APP;
 // The project's own example credentials (cargo run --example make_examples).
 const EXAMPLES = join(repo, 'examples');
@@ -19,20 +19,9 @@ const MANIFEST = JSON.parse(readFileSync(join(EXAMPLES, 'MANIFEST.json'), 'utf8'
 const SCREENSHOT = process.env.SATCHEL_SCREENSHOT;
 const SAVE_DIR = process.env.SATCHEL_SAVE_DIR;
 const CLI = process.env.SATCHEL_CLI;
-const ELEMENT = 'element-6066-11e4-a23f-4d0a1f0f0e2b';
 
 let session;
 
-async function wd(method, path, body) {
-  const res = await fetch(`${DRIVER}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value)}`);
-  return json.value;
-}
 const s = (path) => `/session/${session}${path}`;
 const exec = (script, args = []) => wd('POST', s('/execute/sync'), { script, args });
 // The W3C element reference key (some drivers also send a legacy "ELEMENT").
@@ -46,22 +35,7 @@ const click = async (css) => {
   }
 };
 const text = async (css) => wd('GET', s(`/element/${await find(css)}/text`));
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function until(what, fn, ms = 15000) {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last})`);
-}
 
 /** Saves a screenshot named `name` into SATCHEL_SHOTS_DIR, when set (for looking at screens). */
 async function shot(name) {

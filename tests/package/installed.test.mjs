@@ -9,45 +9,20 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { until as waitUntil, wd } from '../support/webdriver.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const DRIVER = process.env.SATCHEL_WEBDRIVER || 'http://127.0.0.1:4444';
 const APP = process.env.SATCHEL_APP || '/usr/bin/satchel-app';
 const WORK = process.env.SATCHEL_PACKAGE_WORK;
-const ELEMENT = 'element-6066-11e4-a23f-4d0a1f0f0e2b';
 // One of the example credentials (examples/credentials: fictional issuer, verifies).
 const BADGE = join(here, '..', '..', 'examples', 'credentials', '07-bootcamp-rust.json');
 
 let session;
 
-async function wd(method, path, body) {
-  const res = await fetch(`${DRIVER}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value)}`);
-  return json.value;
-}
 const s = (path) => `/session/${session}${path}`;
 const exec = (script, args = []) => wd('POST', s('/execute/sync'), { script, args });
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function until(what, fn, ms = 20000) {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last})`);
-}
+const until = (what, fn) => waitUntil(what, fn, 20000);
 
 const cardNames = () => exec('return [...document.querySelectorAll("#cards .card h3")].map(h => h.textContent)');
 // The results panel of opened files: "Opened files" and its summary, once shown.
