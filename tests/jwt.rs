@@ -144,6 +144,10 @@ fn rs256_es256_eddsa_with_did_web_kid() {
         let r = verify::verify_credential(&c, &online(fetch()));
         assert_eq!(r.outcome, Outcome::Verified, "{:?}: {r:#?}", signer.alg());
         assert_eq!(check(&r, "jwt_claims"), CheckStatus::Pass);
+        assert!(
+            r.would_fetch().is_empty(),
+            "fetched, so nothing left to fetch"
+        );
 
         // Offline: not checked, with the URL that would be fetched.
         let r = verify::verify_credential(&c, &offline());
@@ -154,6 +158,10 @@ fn rs256_es256_eddsa_with_did_web_kid() {
                 .message
                 .contains(ISSUER_DOC_URL),
             "{r:#?}"
+        );
+        assert_eq!(
+            r.check("signature").unwrap().would_fetch.as_deref(),
+            Some(ISSUER_DOC_URL)
         );
 
         // Tampered payload, header, signature: failed.
@@ -205,6 +213,24 @@ fn header_jwk_counts_only_when_the_issuer_publishes_it() {
     assert_eq!(r.outcome, Outcome::Unverifiable, "{r:#?}");
     assert_eq!(check(&r, "issuer"), CheckStatus::Skip);
     assert!(r.check("issuer").unwrap().message.contains(PROFILE));
+    assert_eq!(
+        r.check("issuer").unwrap().would_fetch.as_deref(),
+        Some(PROFILE)
+    );
+    assert_eq!(r.check("signature").unwrap().would_fetch, None);
+
+    // No key in the header and none named: the issuer's published keys,
+    // which offline are the profile's URL to fetch.
+    let bare = signer.sign(json!({"typ": "JWT"}), &jose_payload(&cred));
+    let r = verify::verify_credential(&parse(&bare), &offline());
+    assert_eq!(check(&r, "signature"), CheckStatus::Skip);
+    assert_eq!(
+        r.check("signature").unwrap().would_fetch.as_deref(),
+        Some(PROFILE)
+    );
+    let listed = MapFetcher::new().with_json(PROFILE, &profile(&signer));
+    let r = verify::verify_credential(&parse(&bare), &online(listed));
+    assert_eq!(r.outcome, Outcome::Verified, "{r:#?}");
 }
 
 #[test]

@@ -218,6 +218,65 @@ fn offline_an_ob2_badge_is_unverifiable_with_the_url() {
 }
 
 #[test]
+fn offline_skips_name_the_url_they_would_fetch() {
+    let skip_url = |r: &Report, check: &str| {
+        let c = r.check(check).unwrap();
+        assert_eq!(c.status, CheckStatus::Skip, "{check}: {r:#?}");
+        c.would_fetch.clone()
+    };
+    // Hosted: the assertion's own URL, and its BadgeClass for the issuer and
+    // its revocation list.
+    let hosted = parse(&vector("basic-assertion.json"));
+    let r = verify::verify_credential(&hosted, &opts(None, &[]));
+    assert_eq!(
+        skip_url(&r, "signature").as_deref(),
+        Some("https://example.org/beths-robotics-badge.json")
+    );
+    assert_eq!(
+        skip_url(&r, "status").as_deref(),
+        Some("https://example.org/robotics-badge.json")
+    );
+    // Signed: the issuer's public key.
+    let signed = parse(&vector("simple.jwt"));
+    let r = verify::verify_credential(&signed, &opts(None, &[]));
+    assert_eq!(
+        skip_url(&r, "signature").as_deref(),
+        Some("http://example.org/key1.json")
+    );
+    // Online, every document is fetched: nothing left to fetch, and the
+    // checks pass (or fail for a reason other than the network).
+    for cred in [&hosted, &signed] {
+        let r = verify::verify_credential(cred, &opts(Some(server()), &[]));
+        assert!(r.would_fetch().is_empty(), "{r:#?}");
+        assert_eq!(status(&r, "signature"), CheckStatus::Pass);
+    }
+    // A server that answers 404 is not "offline": skip without a URL to fetch later.
+    let r = verify::verify_credential(&signed, &opts(Some(MapFetcher::new()), &[]));
+    assert_eq!(skip_url(&r, "signature"), None);
+}
+
+#[test]
+fn md5_hashed_recipient_is_checked() {
+    // An OB 2.0 assertion naming its recipient by md5(email + salt)
+    // (digest from coreutils' md5sum of "nobody@example.orgdeadsea").
+    let mut a: Value = serde_json::from_slice(&vector("basic-assertion.json")).unwrap();
+    a["recipient"] = json!({"type": "email", "hashed": true, "salt": "deadsea",
+        "identity": "md5$df7f6ab472edfcaf9040a8bbdee36400"});
+    let cred = parse(&serde_json::to_vec(&a).unwrap());
+    let r = verify::verify_credential(&cred, &opts(None, &["nobody@example.org"]));
+    assert_eq!(status(&r, "recipient"), CheckStatus::Pass, "{r:#?}");
+    let r = verify::verify_credential(&cred, &opts(None, &["someone@example.org"]));
+    assert_eq!(status(&r, "recipient"), CheckStatus::Warn);
+    assert!(r
+        .check("recipient")
+        .unwrap()
+        .message
+        .starts_with("Issued to someone else"));
+    let r = verify::verify_credential(&cred, &opts(None, &[]));
+    assert_eq!(status(&r, "recipient"), CheckStatus::Skip);
+}
+
+#[test]
 fn hosted_assertion_must_be_served_unchanged_by_its_issuer() {
     let cred = parse(&vector("basic-assertion.json"));
     let r = verify::verify_credential(&cred, &opts(Some(server()), &[]));

@@ -115,7 +115,8 @@ pub(super) fn signature_checks(
                 CHECK_ISSUER,
                 CheckStatus::Skip,
                 format!("Not checked: whether the token's key belongs to the issuer needs {url}, and online checks are off."),
-            ),
+            )
+            .with_would_fetch(url),
             Err(e) => Check::new(
                 CHECK_ISSUER,
                 CheckStatus::Skip,
@@ -244,8 +245,12 @@ fn unresolved(e: &DidError, what: &str) -> (Check, Check) {
             ),
         ),
     };
+    let mut signature = Check::new(CHECK_SIGNATURE, status, message);
+    if let DidError::NetworkRequired { url } = e {
+        signature = signature.with_would_fetch(url);
+    }
     (
-        Check::new(CHECK_SIGNATURE, status, message),
+        signature,
         Check::new(
             CHECK_ISSUER,
             CheckStatus::Skip,

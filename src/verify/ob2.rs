@@ -78,14 +78,13 @@ pub(super) fn checks(
 }
 
 fn all_skipped(e: &NetError, what: &str) -> Vec<Check> {
-    let why = skip_sentence(e, what);
     vec![
         Check::new(
             CHECK_FORMAT,
             CheckStatus::Pass,
             "An Open Badges 2.0 hosted assertion, known by its URL.",
         ),
-        Check::new(CHECK_SIGNATURE, CheckStatus::Skip, why.clone()),
+        skipped(CHECK_SIGNATURE, e, what),
         Check::new(
             CHECK_ISSUER,
             CheckStatus::Skip,
@@ -102,6 +101,16 @@ fn all_skipped(e: &NetError, what: &str) -> Vec<Check> {
             format!("{NOT_FETCHED}: the assertion could not be fetched."),
         ),
     ]
+}
+
+/// A `skip` check for a fetch that did not happen or failed; offline, it
+/// names the URL it would fetch (`would_fetch`), as every network check does.
+fn skipped(name: &str, e: &NetError, what: &str) -> Check {
+    let check = Check::new(name, CheckStatus::Skip, skip_sentence(e, what));
+    match e {
+        NetError::Offline { url } => check.with_would_fetch(url),
+        _ => check,
+    }
 }
 
 /// A sentence for a fetch that did not happen or failed.
@@ -182,7 +191,7 @@ fn hosted_checks(
             CheckStatus::Fail,
             format!("Hosted verification failed: the issuer no longer serves the assertion at {id} (it was withdrawn or revoked)."),
         ),
-        Err(e) => Check::new(CHECK_SIGNATURE, CheckStatus::Skip, skip_sentence(&e, "the hosted assertion")),
+        Err(e) => skipped(CHECK_SIGNATURE, &e, "the hosted assertion"),
     };
     if signature.status != CheckStatus::Pass {
         let skip = Check::new(
@@ -227,11 +236,7 @@ fn hosted_checks(
                 ),
             }
         }
-        Err(e) => Check::new(
-            CHECK_ISSUER,
-            CheckStatus::Skip,
-            skip_sentence(e, "the badge's issuer"),
-        ),
+        Err(e) => skipped(CHECK_ISSUER, e, "the badge's issuer"),
     };
     (signature, issuer_check)
 }
@@ -283,11 +288,7 @@ fn signed_checks(
         Ok(k) => k,
         Err(e) => {
             return (
-                Check::new(
-                    CHECK_SIGNATURE,
-                    CheckStatus::Skip,
-                    skip_sentence(&e, "the issuer's public key"),
-                ),
+                skipped(CHECK_SIGNATURE, &e, "the issuer's public key"),
                 skip_issuer("Not checked: the signature could not be verified."),
             )
         }
@@ -344,7 +345,7 @@ fn signed_checks(
                 )
             }
         }
-        Err(e) => skip_issuer(&skip_sentence(e, "the badge's issuer")),
+        Err(e) => skipped(CHECK_ISSUER, e, "the badge's issuer"),
     };
     (signature, issuer_check)
 }
@@ -424,10 +425,10 @@ fn revocation_check(opts: &VerifyOptions, id: &str, issuer: &Result<Value, NetEr
     let issuer = match issuer {
         Ok(i) => i,
         Err(e) => {
-            return Check::new(
+            return skipped(
                 CHECK_STATUS,
-                CheckStatus::Skip,
-                skip_sentence(e, "the badge's issuer (and its revocation list)"),
+                e,
+                "the badge's issuer (and its revocation list)",
             )
         }
     };
@@ -440,13 +441,7 @@ fn revocation_check(opts: &VerifyOptions, id: &str, issuer: &Result<Value, NetEr
     };
     let list = match fetch_json(opts, list_url) {
         Ok(l) => l,
-        Err(e) => {
-            return Check::new(
-                CHECK_STATUS,
-                CheckStatus::Skip,
-                skip_sentence(&e, "the issuer's revocation list"),
-            )
-        }
+        Err(e) => return skipped(CHECK_STATUS, &e, "the issuer's revocation list"),
     };
     let revoked = match list.get("revokedAssertions") {
         Some(Value::Array(items)) => items.iter().find(|i| match i {

@@ -1,10 +1,12 @@
 //! The `recipient` check: was this badge issued to the learner? Open Badges
 //! name their recipient by email, in plain text or salted-hashed
-//! (`sha256$<hex of sha256(email + salt)>`): OB 2.0 in `recipient`, OB 3.0 in
+//! (`sha256$<hex of sha256(email + salt)>`, or `md5$…`, which Open Badges
+//! 2.0 also allows): OB 2.0 in `recipient`, OB 3.0 in
 //! `credentialSubject.identifier`. The learner's own addresses are a wallet
 //! setting; a badge naming someone else is a warning, never a failure (people
 //! change addresses).
 
+use md5::Md5;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -71,10 +73,12 @@ fn matches(identity: &Identity, email: &str) -> Option<bool> {
         return Some(identity.value.trim().to_lowercase() == email);
     }
     let (alg, digest) = identity.value.split_once('$')?;
-    if !alg.eq_ignore_ascii_case("sha256") {
-        return None;
-    }
-    let ours = Sha256::digest(format!("{email}{}", identity.salt).as_bytes());
+    let salted = format!("{email}{}", identity.salt);
+    let ours = match alg.to_ascii_lowercase().as_str() {
+        "sha256" => Sha256::digest(salted.as_bytes()).to_vec(),
+        "md5" => Md5::digest(salted.as_bytes()).to_vec(),
+        _ => return None,
+    };
     let hex: String = ours.iter().map(|b| format!("{b:02x}")).collect();
     Some(hex.eq_ignore_ascii_case(digest.trim()))
 }
@@ -125,7 +129,7 @@ pub(super) fn recipient_check(json: &Value, emails: &[String]) -> Option<Check> 
         return Some(Check::new(
             CHECK_RECIPIENT,
             CheckStatus::Skip,
-            "Not checked: the recipient's email is hashed with an algorithm other than SHA-256.",
+            "Not checked: the recipient's email is hashed with an algorithm other than SHA-256 or MD5.",
         ));
     }
     Some(Check::new(
@@ -161,8 +165,27 @@ mod tests {
         assert_eq!(status(&plain, &me("A@B.C")), Some(CheckStatus::Pass));
         let url = json!({"recipient": {"type": "url", "identity": "https://me.example"}});
         assert_eq!(status(&url, &me("a@b.c")), Some(CheckStatus::Skip));
-        let md5 = json!({"recipient": {"type": "email", "hashed": true, "identity": "md5$abc"}});
-        assert_eq!(status(&md5, &me("a@b.c")), Some(CheckStatus::Skip));
+        // MD5, which Open Badges 2.0 allows (digests from coreutils' md5sum):
+        // md5("nobody@example.org" + "deadsea"), and unsalted.
+        let md5 = json!({"recipient": {"type": "email", "hashed": true, "salt": "deadsea",
+            "identity": "md5$df7f6ab472edfcaf9040a8bbdee36400"}});
+        assert_eq!(
+            status(&md5, &me("NOBODY@example.org")),
+            Some(CheckStatus::Pass)
+        );
+        assert_eq!(
+            status(&md5, &me("somebody@example.org")),
+            Some(CheckStatus::Warn)
+        );
+        assert_eq!(status(&md5, &[]), Some(CheckStatus::Skip));
+        let unsalted = json!({"recipient": {"type": "email", "hashed": true,
+            "identity": "MD5$556f4ac7e166daeedb1b8968e228480b"}});
+        assert_eq!(
+            status(&unsalted, &me("nobody@example.org")),
+            Some(CheckStatus::Pass)
+        );
+        let sha1 = json!({"recipient": {"type": "email", "hashed": true, "identity": "sha1$abc"}});
+        assert_eq!(status(&sha1, &me("a@b.c")), Some(CheckStatus::Skip));
 
         let ob3 = json!({"credentialSubject": {"identifier": [{"type": "IdentityObject",
             "identityHash": "student@1edtech.edu", "identityType": "emailAddress", "hashed": false}]}});
