@@ -86,7 +86,7 @@ fn bench_import() {
         n,
         |i| (format!("c{i}.json"), Ok(creds[i].clone())),
         &opts,
-        |_| {},
+        |_, _| {},
     );
     let took = t.elapsed();
     let imported = results

@@ -169,6 +169,12 @@ fn decode_secret(multibase: &str) -> Result<SigningKey, String> {
     Ok(SigningKey::from_bytes(&secret))
 }
 
+/// The `did:key` of a multibase Ed25519 private key (checks a restored key
+/// against the DID recorded with it).
+pub fn did_of_secret(multibase: &str) -> Result<String, String> {
+    decode_secret(multibase).map(|k| did::did_key_from_public(&k.verifying_key()))
+}
+
 impl Holder {
     /// Loads the learner's key for this wallet, making one on first use (in
     /// the OS keyring when one answers, else in the key file).
@@ -253,12 +259,85 @@ impl Holder {
         })
     }
 
+    /// The DID the wallet's key file records, without touching the keyring;
+    /// `None` when the wallet has no key yet.
+    pub fn recorded_did(wallet: &Path) -> Result<Option<String>, HolderError> {
+        let path = key_path_for(wallet);
+        match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice::<KeyFile>(&bytes)
+                .map(|f| Some(f.did))
+                .map_err(|e| HolderError::Damaged {
+                    path,
+                    reason: e.to_string(),
+                }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(HolderError::Io { path, source }),
+        }
+    }
+
+    /// Loads the wallet's key when it has one; never makes a key.
+    pub fn load_existing_with(
+        wallet: &Path,
+        keyring: Option<&dyn SecretStore>,
+    ) -> Result<Option<Holder>, HolderError> {
+        let path = key_path_for(wallet);
+        match std::fs::read(&path) {
+            Ok(bytes) => Self::parse(&path, &bytes, keyring).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(HolderError::Io { path, source }),
+        }
+    }
+
+    /// The private key as multibase text (for an encrypted backup only).
+    pub fn secret_multibase(&self) -> String {
+        encode_secret(&self.key)
+    }
+
+    /// Installs a key restored from a backup (given as multibase text) as the
+    /// wallet's key: into the keyring when one takes it, else the key file.
+    /// A key file already there is kept aside as `<key file>.replaced-<time>`
+    /// (with the keyring entry it names untouched), never deleted.
+    pub fn install_with(
+        wallet: &Path,
+        secret_multibase: &str,
+        keyring: Option<&dyn SecretStore>,
+    ) -> Result<(Holder, Option<PathBuf>), HolderError> {
+        let path = key_path_for(wallet);
+        let key = decode_secret(secret_multibase).map_err(|reason| HolderError::Damaged {
+            path: path.clone(),
+            reason: format!("the key in the backup is unusable: {reason}"),
+        })?;
+        let kept_aside = if path.exists() {
+            let mut name = path.as_os_str().to_os_string();
+            name.push(format!(
+                ".replaced-{}",
+                chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ")
+            ));
+            let aside = PathBuf::from(name);
+            std::fs::rename(&path, &aside).map_err(|source| HolderError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            Some(aside)
+        } else {
+            None
+        };
+        Ok((Self::create_from(&path, key, keyring)?, kept_aside))
+    }
+
     fn create(path: &Path, keyring: Option<&dyn SecretStore>) -> Result<Holder, HolderError> {
+        Self::create_from(path, SigningKey::generate(&mut rand_core::OsRng), keyring)
+    }
+
+    fn create_from(
+        path: &Path,
+        key: SigningKey,
+        keyring: Option<&dyn SecretStore>,
+    ) -> Result<Holder, HolderError> {
         let io = |source| HolderError::Io {
             path: path.to_path_buf(),
             source,
         };
-        let key = SigningKey::generate(&mut rand_core::OsRng);
         let did = did::did_key_from_public(&key.verifying_key());
         let secret = encode_secret(&key);
         // Into the keyring when it takes it; else into the file.

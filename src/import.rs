@@ -176,7 +176,7 @@ pub fn import_files(
     opts: &ImportOptions,
 ) -> Vec<ItemResult> {
     let read = |i: usize| (paths[i].display().to_string(), read_limited(&paths[i]));
-    import_batch(wallet, paths.len(), read, opts, |_| {})
+    import_batch(wallet, paths.len(), read, opts, |_, _| {})
 }
 
 /// A sentence summing up a report: the first failing check, or the outcome.
@@ -265,24 +265,26 @@ where
 
 /// Imports a batch of inputs: verified on every core, stored in input order,
 /// each credential in its own transaction (so an interrupted batch keeps
-/// everything stored before). `progress` is told how many inputs are done.
+/// everything stored before). `progress` is told how many inputs are done and
+/// the results of the latest one, right after they are committed.
 pub fn import_batch<R>(
     wallet: &mut Wallet,
     count: usize,
     read: R,
     opts: &ImportOptions,
-    mut progress: impl FnMut(usize),
+    mut progress: impl FnMut(usize, &[ItemResult]),
 ) -> Vec<ItemResult>
 where
     R: Fn(usize) -> Input + Sync,
 {
     let mut results = Vec::new();
     check_in_parallel(count, read, &opts.verify, |i, checked| {
+        let before = results.len();
         match checked {
             Ok(items) => results.extend(items.into_iter().map(|c| store_checked(wallet, c, opts))),
             Err(unreadable) => results.push(unreadable),
         }
-        progress(i + 1);
+        progress(i + 1, &results[before..]);
     });
     results
 }

@@ -5,6 +5,7 @@
 //! stored record ([`store`], composed by [`import`]) → export. See
 //! `ARCHITECTURE.md` for the map and the invariant each module keeps.
 
+pub mod backup;
 pub mod canon;
 pub mod contexts;
 pub mod did;

@@ -13,8 +13,9 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::json;
 
+use satchel::backup::{self, KeyOutcome, SecretString};
 use satchel::export::{self, BundleOptions, Share};
-use satchel::holder::{Holder, KeyStorage};
+use satchel::holder::{Holder, KeyStorage, OsKeyring, SecretStore};
 use satchel::import::{self, ImportOptions, ItemResult};
 use satchel::net;
 use satchel::qr;
@@ -145,6 +146,23 @@ enum Command {
     GenerateDocs {
         /// Output folder (made if missing): man/*.1 and completions/.
         dir: PathBuf,
+    },
+    /// Write an encrypted backup of everything: credentials, their reports,
+    /// settings and your key (passphrase asked twice, or $SATCHEL_PASSPHRASE).
+    Backup {
+        /// The backup file to write (an age file; `age -d` opens it too).
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Restore a backup into this wallet (empty or not): credentials already
+    /// here are skipped, nothing is overwritten.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Use the backup's learner key when this wallet has another one (the
+        /// current key file is kept aside, not deleted).
+        #[arg(long)]
+        use_backup_key: bool,
     },
     /// Wallet settings.
     Settings {
@@ -352,17 +370,7 @@ fn print_items(cli: &Cli, items: &[ItemResult]) -> Result<bool, Fatal> {
         serde_json::to_writer_pretty(&mut out, items)?;
         writeln!(out)?;
     } else {
-        for item in items {
-            let id = item.id.map(|i| format!(" #{i}")).unwrap_or_default();
-            writeln!(
-                out,
-                "{}: {}{} — {}",
-                item.source,
-                item.outcome.as_str(),
-                id,
-                item.message
-            )?;
-        }
+        write_human(&mut out, items)?;
     }
     Ok(items.iter().all(ItemResult::ok))
 }
@@ -410,6 +418,22 @@ fn make_qr(cli: &Cli, id: i64, output: &std::path::Path) -> Result<bool, Fatal> 
     Ok(true)
 }
 
+/// One line per result: `source: outcome #id — message`.
+fn write_human(out: &mut impl Write, items: &[ItemResult]) -> std::io::Result<()> {
+    for item in items {
+        let id = item.id.map(|i| format!(" #{i}")).unwrap_or_default();
+        writeln!(
+            out,
+            "{}: {}{} — {}",
+            item.source,
+            item.outcome.as_str(),
+            id,
+            item.message
+        )?;
+    }
+    Ok(())
+}
+
 fn run(cli: &Cli) -> Result<bool, Fatal> {
     if let Command::Registry { what } = &cli.command {
         return registry(cli, what);
@@ -426,14 +450,35 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
                 keep_unverified: *keep_unverified,
                 verify: opts.clone(),
             };
+            // Without --json each result is printed (and flushed) as soon as it
+            // is committed, so a reader knows what is stored even if the batch
+            // is interrupted; --json prints the whole array at the end.
+            let mut progress = progress_printer(files.len());
+            let mut out = std::io::stdout().lock();
+            let mut write_error = None;
             let items = import::import_batch(
                 &mut wallet,
                 files.len(),
                 |i| read_nth(files, i),
                 &iopts,
-                progress_printer(files.len()),
+                |done, latest| {
+                    if !cli.json && write_error.is_none() {
+                        write_error = write_human(&mut out, latest)
+                            .and_then(|()| out.flush())
+                            .err();
+                    }
+                    progress(done);
+                },
             );
-            let ok = print_items(cli, &items)?;
+            drop(out);
+            if let Some(e) = write_error {
+                return Err(e.into());
+            }
+            let ok = if cli.json {
+                print_items(cli, &items)?
+            } else {
+                items.iter().all(ItemResult::ok)
+            };
             let count = |d| items.iter().filter(|i| i.result == d).count();
             eprintln!(
                 "satchel: {} imported, {} duplicates, {} refused, {} errors",
@@ -587,15 +632,14 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
         }
         Command::Reverify { ids } => {
             let mut wallet = open_wallet(cli)?;
-            let ids = if ids.is_empty() {
-                wallet.ids()?
-            } else {
-                ids.clone()
-            };
+            let all = ids.is_empty();
+            let ids = if all { wallet.ids()? } else { ids.clone() };
             let mut items = Vec::new();
             for id in ids {
                 let source = format!("wallet#{id}");
                 match import::reverify(&mut wallet, id, &opts) {
+                    // Removed by another process since the ids were listed.
+                    Err(import::ReverifyError::Store(store::StoreError::NotFound(_))) if all => {}
                     Ok(report) => items.push(ItemResult {
                         source,
                         outcome: report.outcome,
@@ -688,6 +732,11 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
         }
         Command::Settings { what } => settings(cli, what),
         Command::Registry { what } => registry(cli, what),
+        Command::Backup { output } => backup(cli, output),
+        Command::Restore {
+            file,
+            use_backup_key,
+        } => restore(cli, file, *use_backup_key),
         Command::ExportRaw { id } => {
             let wallet = open_wallet(cli)?;
             let Some(rec) = wallet.get(*id)? else {
@@ -727,6 +776,96 @@ fn settings(cli: &Cli, what: &SettingsCommand) -> Result<bool, Fatal> {
         }
     }
     Ok(changed != Some(false))
+}
+
+/// The passphrase: `$SATCHEL_PASSPHRASE`, else asked on the terminal without
+/// echo (twice when `confirm`).
+fn passphrase(confirm: bool) -> Result<SecretString, Fatal> {
+    if let Some(p) = std::env::var_os(backup::PASSPHRASE_ENV).filter(|p| !p.is_empty()) {
+        return p
+            .into_string()
+            .map(SecretString::from)
+            .map_err(|_| Fatal(format!("{} is not valid UTF-8", backup::PASSPHRASE_ENV)));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Fatal(format!(
+            "no terminal to ask the passphrase on: set {}",
+            backup::PASSPHRASE_ENV
+        )));
+    }
+    let first = rpassword::prompt_password("Backup passphrase: ")?;
+    if first.is_empty() {
+        return Err(Fatal(
+            "the passphrase is empty; choose one you will remember".into(),
+        ));
+    }
+    if confirm && rpassword::prompt_password("Same passphrase again: ")? != first {
+        return Err(Fatal(
+            "the two passphrases differ; nothing was written".into(),
+        ));
+    }
+    Ok(SecretString::from(first))
+}
+
+fn backup(cli: &Cli, output: &std::path::Path) -> Result<bool, Fatal> {
+    let wallet = open_wallet(cli)?;
+    let keyring = OsKeyring::available();
+    let holder = Holder::load_existing_with(
+        wallet.path(),
+        keyring.as_ref().map(|k| k as &dyn SecretStore),
+    )?;
+    let pass = passphrase(true)?;
+    let written = backup::write_backup(&wallet, holder.as_ref(), pass, output, Utc::now())?;
+    if cli.json {
+        println!("{}", serde_json::to_string(&written)?);
+    }
+    eprintln!(
+        "satchel: wrote {} ({} credentials{}); keep it and its passphrase safe: without the passphrase nobody, not even Satchel, can open it",
+        output.display(),
+        written.credentials,
+        match &written.did {
+            Some(did) => format!(", your key for {did}"),
+            None => ", no learner key yet".into(),
+        }
+    );
+    Ok(true)
+}
+
+fn restore(cli: &Cli, file: &std::path::Path, use_backup_key: bool) -> Result<bool, Fatal> {
+    let pass = passphrase(false)?;
+    let backup = backup::read_backup(file, pass)?;
+    let mut wallet = open_wallet(cli)?;
+    let keyring = OsKeyring::available();
+    let report = backup::restore(
+        &mut wallet,
+        &backup,
+        use_backup_key,
+        keyring.as_ref().map(|k| k as &dyn SecretStore),
+    )?;
+    if cli.json {
+        println!("{}", serde_json::to_string(&report)?);
+    }
+    eprintln!(
+        "satchel: restored {} credentials from {} (made {}); {} already here were skipped",
+        report.restored,
+        file.display(),
+        backup.created_at.format("%Y-%m-%d %H:%M UTC"),
+        report.duplicates
+    );
+    let key = match &report.key {
+        KeyOutcome::NoneInBackup => "the backup holds no learner key; yours is unchanged".into(),
+        KeyOutcome::Installed { did } => format!("your key {did} is restored"),
+        KeyOutcome::Same { did } => format!("your key {did} is the backup's"),
+        KeyOutcome::DifferentKept { wallet_did, backup_did } => format!(
+            "the backup holds another learner key ({backup_did}); this wallet keeps its own ({wallet_did}). Run restore again with --use-backup-key to use the backup's key instead"
+        ),
+        KeyOutcome::Swapped { old_did, did, old_key_file } => format!(
+            "your key is now the backup's ({did}); the previous key ({old_did}) is kept in {}",
+            old_key_file.display()
+        ),
+    };
+    eprintln!("satchel: {key}");
+    Ok(true)
 }
 
 fn export(cli: &Cli, what: &ExportCommand, opts: &VerifyOptions) -> Result<bool, Fatal> {

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -25,9 +25,38 @@ pub const WALLET_ENV: &str = "SATCHEL_WALLET";
 /// Why the wallet could not do what was asked.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// SQLite reported an error.
-    #[error("wallet database error: {0}")]
+    /// SQLite reported an error (the message says what to do for the usual causes).
+    #[error("{}", describe_sqlite(.0))]
     Sqlite(#[from] rusqlite::Error),
+    /// The file is not a Satchel wallet.
+    #[error("{path} is not a Satchel wallet ({reason}); Satchel has not changed it. Choose your wallet with --wallet PATH or SATCHEL_WALLET")]
+    NotAWallet {
+        /// The file.
+        path: PathBuf,
+        /// What it looks like.
+        reason: String,
+    },
+    /// The wallet was written by a newer Satchel.
+    #[error("{path} was written by a newer Satchel (wallet schema {found}; this Satchel knows up to {known}). Update Satchel to open it; the file was not changed")]
+    NewerSchema {
+        /// The file.
+        path: PathBuf,
+        /// Its schema version.
+        found: i64,
+        /// The newest this build knows.
+        known: i64,
+    },
+    /// The wallet file is damaged.
+    #[error("{path} is damaged ({detail}). Satchel has not changed or repaired it: keep a copy of the file, then restore your latest backup into a new wallet (satchel --wallet NEW.sqlite3 restore BACKUP)")]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// What SQLite found.
+        detail: String,
+    },
+    /// The wallet file is read-only.
+    #[error("{0} is read-only, so Satchel cannot record anything in it (it was not changed). Make it writable (chmod u+w) or copy it somewhere writable and pass --wallet")]
+    ReadOnly(PathBuf),
     /// The schema could not be brought up to date.
     #[error("wallet schema migration failed: {0}")]
     Migration(#[from] rusqlite_migration::Error),
@@ -55,6 +84,32 @@ pub enum StoreError {
     /// No credential with that id.
     #[error("no credential with id {0} in this wallet")]
     NotFound(i64),
+}
+
+/// A sentence for a SQLite error that says what to do about the usual causes.
+fn describe_sqlite(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::DatabaseCorrupt | C::NotADatabase) => format!(
+            "the wallet file is damaged ({e}). Satchel has not changed or repaired it: keep a copy of the file, then restore your latest backup into a new wallet (satchel --wallet NEW.sqlite3 restore BACKUP)"
+        ),
+        Some(C::DiskFull) => format!(
+            "the disk is full ({e}): the last change was not saved and the wallet is as it was before. Free some space and try again"
+        ),
+        Some(C::ReadOnly) => format!(
+            "the wallet file is read-only ({e}): nothing was changed. Make it writable (chmod u+w) or copy it somewhere writable and pass --wallet"
+        ),
+        Some(C::DatabaseBusy | C::DatabaseLocked) => format!(
+            "the wallet stayed busy in another Satchel process for too long ({e}); nothing was changed. Try again"
+        ),
+        Some(C::SystemIoFailure) => format!(
+            "the wallet file could not be read or written ({e}): the last change was not saved. Check the disk and its free space, then try again"
+        ),
+        Some(C::CannotOpen) => format!(
+            "the wallet file cannot be opened ({e}): check that its folder exists and that you may write there"
+        ),
+        _ => format!("wallet database error: {e}"),
+    }
 }
 
 /// Append-only schema history. Never edit a released entry; add a new one.
@@ -247,6 +302,39 @@ pub enum Inserted {
     Duplicate(i64),
 }
 
+/// A stored credential as a backup takes it: everything needed to put it
+/// back as it was.
+#[derive(Debug, Clone)]
+pub struct StoredCredential {
+    /// The wallet id.
+    pub id: i64,
+    /// The bytes exactly as received.
+    pub raw: Vec<u8>,
+    /// Its content key (the duplicate rule).
+    pub content_key: String,
+    /// Where it came from.
+    pub source: String,
+    /// Its summary, as stored (JSON).
+    pub summary: String,
+    /// Its latest report, as stored (JSON).
+    pub report: String,
+    /// Stored although the signature failed.
+    pub kept_unverified: bool,
+    /// When it was imported.
+    pub imported_at: DateTime<Utc>,
+}
+
+/// What [`Wallet::restore`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Restored {
+    /// Credentials added.
+    pub added: usize,
+    /// Credentials skipped because the wallet already holds them.
+    pub duplicates: usize,
+    /// Settings added (settings already set are kept).
+    pub settings_added: usize,
+}
+
 /// An open wallet file.
 pub struct Wallet {
     conn: Connection,
@@ -291,8 +379,75 @@ fn fts_query(search: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
+fn settings_in(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
+    let mut stmt = conn.prepare("SELECT key, value FROM settings ORDER BY key")?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// Inserts one credential inside an open transaction unless its content key
+/// is already stored.
+fn insert_in(
+    tx: &rusqlite::Transaction<'_>,
+    new: &NewCredential<'_>,
+    imported_at: DateTime<Utc>,
+) -> Result<Inserted, StoreError> {
+    let existing: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM credentials WHERE content_key = ?1",
+            [new.content_key],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(id) = existing {
+        return Ok(Inserted::Duplicate(id));
+    }
+    let s = new.summary;
+    let summary_json =
+        serde_json::to_string(s).map_err(|source| StoreError::Report { id: 0, source })?;
+    let report_json =
+        serde_json::to_string(new.report).map_err(|source| StoreError::Report { id: 0, source })?;
+    tx.execute(
+        "INSERT INTO credentials (sha256, content_key, source, name, achievement_name, description,
+            issuer_id, issuer_name, subject_id, valid_from, valid_until, summary, outcome, report,
+            verified_at, kept_unverified, imported_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        params![
+            sha256_hex(new.raw),
+            new.content_key,
+            new.source,
+            s.name,
+            s.achievement_name,
+            s.description,
+            s.issuer_id,
+            s.issuer_name,
+            s.subject_id,
+            s.valid_from,
+            s.valid_until,
+            summary_json,
+            new.report.outcome.as_str(),
+            report_json,
+            new.report.checked_at,
+            new.kept_unverified,
+            imported_at,
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    tx.execute(
+        "INSERT INTO credential_bytes (id, raw) VALUES (?1, ?2)",
+        params![id, new.raw],
+    )?;
+    Ok(Inserted::New(id))
+}
+
 impl Wallet {
     /// Opens (creating if needed) the wallet at `path` and migrates its schema.
+    ///
+    /// Nothing is written to a file that is not a Satchel wallet, that a
+    /// newer Satchel wrote, or that is marked read-only: each is a clear
+    /// error, and the file is left exactly as it was.
     pub fn open(path: &Path) -> Result<Wallet, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
@@ -300,8 +455,55 @@ impl Wallet {
                 source,
             })?;
         }
+        // Honour the read-only flag even for users (root) whom it does not stop.
+        if std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
+            return Err(StoreError::ReadOnly(path.to_path_buf()));
+        }
+        let latest = MIGRATIONS.len() as i64;
         let mut conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // Read the header before anything is written, in one statement so a
+        // Satchel process creating this wallet right now is seen all or not at all.
+        let (version, objects): (i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version),
+                        (SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%')",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotAWallet {
+                    path: path.to_path_buf(),
+                    reason: "it is not a SQLite database".into(),
+                },
+                _ => StoreError::Sqlite(e),
+            })?;
+        if version > latest {
+            return Err(StoreError::NewerSchema {
+                path: path.to_path_buf(),
+                found: version,
+                known: latest,
+            });
+        }
+        if version == 0 && objects > 0 {
+            return Err(StoreError::NotAWallet {
+                path: path.to_path_buf(),
+                reason: "it is a SQLite database of another program".into(),
+            });
+        }
+        // A damaged wallet is reported before anything writes into it (a
+        // write could bury the damage deeper); nothing here repairs it.
+        if version > 0 {
+            let verdict = conn
+                .query_row("PRAGMA quick_check(1)", [], |r| r.get::<_, String>(0))
+                .unwrap_or_else(|e| e.to_string());
+            if verdict != "ok" {
+                return Err(StoreError::Damaged {
+                    path: path.to_path_buf(),
+                    detail: verdict,
+                });
+            }
+        }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // Another Satchel process (the app and the CLI, say) may be setting up
@@ -309,7 +511,6 @@ impl Wallet {
         // the schema current. SQLite returns "busy" for these races at once,
         // without waiting, so they are retried here.
         let migrations = Migrations::new(MIGRATIONS.to_vec());
-        let latest = MIGRATIONS.len() as i64;
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
         loop {
             let attempt = conn
@@ -374,54 +575,89 @@ impl Wallet {
         new: &NewCredential<'_>,
         now: DateTime<Utc>,
     ) -> Result<Inserted, StoreError> {
-        let tx = self.conn.transaction()?;
-        let existing: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM credentials WHERE content_key = ?1",
-                [new.content_key],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(id) = existing {
-            return Ok(Inserted::Duplicate(id));
-        }
-        let s = new.summary;
-        let summary_json =
-            serde_json::to_string(s).map_err(|source| StoreError::Report { id: 0, source })?;
-        let report_json = serde_json::to_string(new.report)
-            .map_err(|source| StoreError::Report { id: 0, source })?;
-        tx.execute(
-            "INSERT INTO credentials (sha256, content_key, source, name, achievement_name, description,
-                issuer_id, issuer_name, subject_id, valid_from, valid_until, summary, outcome, report,
-                verified_at, kept_unverified, imported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-            params![
-                sha256_hex(new.raw),
-                new.content_key,
-                new.source,
-                s.name,
-                s.achievement_name,
-                s.description,
-                s.issuer_id,
-                s.issuer_name,
-                s.subject_id,
-                s.valid_from,
-                s.valid_until,
-                summary_json,
-                new.report.outcome.as_str(),
-                report_json,
-                new.report.checked_at,
-                new.kept_unverified,
-                now,
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        tx.execute(
-            "INSERT INTO credential_bytes (id, raw) VALUES (?1, ?2)",
-            params![id, new.raw],
-        )?;
+        // IMMEDIATE: the write lock is taken before the duplicate check, so a
+        // concurrent writer makes this wait (busy timeout) instead of failing
+        // when the read would have to become a write.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let inserted = insert_in(&tx, new, now)?;
         tx.commit()?;
-        Ok(Inserted::New(id))
+        Ok(inserted)
+    }
+
+    /// Every stored credential (oldest first) handed to `each`, and then every
+    /// setting, read in one snapshot (a backup sees one consistent wallet).
+    pub fn export_all<E: From<StoreError>>(
+        &self,
+        mut each: impl FnMut(StoredCredential) -> Result<(), E>,
+    ) -> Result<Vec<(String, String)>, E> {
+        let tx = self
+            .conn
+            .unchecked_transaction()
+            .map_err(StoreError::from)?;
+        {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT c.id, b.raw, c.content_key, c.source, c.summary, c.report, c.kept_unverified,
+                        c.imported_at
+                     FROM credentials c JOIN credential_bytes b ON b.id = c.id ORDER BY c.id",
+                )
+                .map_err(StoreError::from)?;
+            let mut rows = stmt.query([]).map_err(StoreError::from)?;
+            while let Some(row) = rows.next().map_err(StoreError::from)? {
+                let stored = (|| {
+                    Ok::<_, rusqlite::Error>(StoredCredential {
+                        id: row.get(0)?,
+                        raw: row.get(1)?,
+                        content_key: row.get(2)?,
+                        source: row.get(3)?,
+                        summary: row.get(4)?,
+                        report: row.get(5)?,
+                        kept_unverified: row.get(6)?,
+                        imported_at: row.get(7)?,
+                    })
+                })()
+                .map_err(StoreError::from)?;
+                each(stored)?;
+            }
+        }
+        let settings = settings_in(&tx)?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(settings)
+    }
+
+    /// Every setting, by key.
+    pub fn settings(&self) -> Result<Vec<(String, String)>, StoreError> {
+        settings_in(&self.conn)
+    }
+
+    /// Adds restored credentials and settings in one transaction: all of it
+    /// or none. A credential whose content key is already stored is skipped
+    /// (the import rule); a setting already set keeps its value.
+    pub fn restore<'a>(
+        &mut self,
+        credentials: impl IntoIterator<Item = (NewCredential<'a>, DateTime<Utc>)>,
+        settings: &[(String, String)],
+    ) -> Result<Restored, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut done = Restored::default();
+        for (new, imported_at) in credentials {
+            match insert_in(&tx, &new, imported_at)? {
+                Inserted::New(_) => done.added += 1,
+                Inserted::Duplicate(_) => done.duplicates += 1,
+            }
+        }
+        for (key, value) in settings {
+            done.settings_added += tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO NOTHING",
+                params![key, value],
+            )?;
+        }
+        tx.commit()?;
+        Ok(done)
     }
 
     /// Replaces a credential's latest report (the raw bytes are untouched).
@@ -833,6 +1069,58 @@ mod tests {
             .query_row("SELECT count(*) FROM credential_bytes", [], |r| r.get(0))
             .unwrap();
         assert_eq!(left, 0);
+    }
+
+    /// A full disk (SQLite's page limit standing in for it): the write that
+    /// does not fit fails with a sentence, and everything before is intact.
+    #[test]
+    fn a_full_disk_fails_one_write_and_keeps_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = Wallet::open(&dir.path().join("w.db")).unwrap();
+        add(&mut w, "Before", "did:a", "k0");
+        let pages: i64 = w
+            .conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap();
+        w.conn
+            .pragma_update(None, "max_page_count", pages + 30)
+            .unwrap();
+        let big = "x".repeat(20_000);
+        let mut stored = 1;
+        let err = loop {
+            let s = Summary {
+                name: format!("Big {stored}"),
+                description: Some(big.clone()),
+                ..Summary::default()
+            };
+            let key = format!("big{stored}");
+            match w.insert(
+                &NewCredential {
+                    raw: big.as_bytes(),
+                    content_key: &key,
+                    source: "t",
+                    summary: &s,
+                    report: &report(false),
+                    kept_unverified: false,
+                },
+                Utc::now(),
+            ) {
+                Ok(_) => stored += 1,
+                Err(e) => break e,
+            }
+            assert!(stored < 100, "the page limit was never reached");
+        };
+        let msg = err.to_string();
+        assert!(
+            msg.contains("disk is full") && msg.contains("not saved"),
+            "{msg}"
+        );
+        assert_eq!(w.integrity_check().unwrap(), Ok(()));
+        assert_eq!(w.ids().unwrap().len(), stored);
+        assert_eq!(
+            w.list(&ListQuery::default()).unwrap().total as usize,
+            stored
+        );
     }
 
     /// Two Satchel processes (the app and the CLI, say) may open a new wallet

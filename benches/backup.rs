@@ -1,0 +1,135 @@
+//! Backup and restore of a 10,000-credential wallet (a bench binary: each run
+//! takes seconds). Target: under 10 s each way.
+//!
+//! Run: `cargo bench --bench backup`. Prints one line per measurement (median
+//! of 3 runs). The credentials are signed `eddsa-jcs-2022` to keep the setup
+//! short; backup and restore never verify, so the suite does not matter here.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use ed25519_dalek::SigningKey;
+use satchel::backup::{self, SecretString};
+use satchel::did;
+use satchel::formats::{self, Summary};
+use satchel::import;
+use satchel::proof::{self, Cryptosuite, ProofOptions};
+use satchel::report::{Check, CheckStatus, Report};
+use satchel::store::{NewCredential, Wallet};
+use serde_json::json;
+
+const N: usize = 10_000;
+
+fn credential(n: usize, key: &SigningKey) -> Vec<u8> {
+    let did = did::did_key_from_public(&key.verifying_key());
+    let name = format!("Course {} Level {}", n % 97, n % 5 + 1);
+    let unsigned = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": format!("urn:uuid:20000000-0000-4000-8000-{n:012}"),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": name,
+        "issuer": {"id": did, "type": ["Profile"], "name": format!("Provider {}", n % 40), "url": "https://provider.example"},
+        "validFrom": "2024-01-15T10:00:00Z",
+        "credentialSubject": {"type": ["AchievementSubject"], "id": "did:example:learner",
+            "achievement": {"id": format!("https://provider.example/a/{n}"), "type": ["Achievement"], "name": name,
+                "description": format!("Awarded for assessed project work in {name}."),
+                "criteria": {"narrative": "Completed all modules and the final assessment."}}}
+    });
+    let vm = format!("{did}#{}", did.trim_start_matches("did:key:"));
+    let signed = proof::sign(
+        &unsigned,
+        key,
+        &ProofOptions {
+            suite: Cryptosuite::EddsaJcs2022,
+            verification_method: vm,
+            proof_purpose: "assertionMethod".into(),
+            created: Some("2024-01-01T00:00:00Z".into()),
+            challenge: None,
+            domain: None,
+        },
+    )
+    .expect("sign");
+    serde_json::to_vec_pretty(&signed).expect("serialise")
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn main() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = SigningKey::from_bytes(&[42; 32]);
+    let t = Instant::now();
+    let source = dir.path().join("source.db");
+    let mut wallet = Wallet::open(&source).expect("open");
+    let report = Report::from_checks(
+        vec![Check::new(
+            "signature",
+            CheckStatus::Pass,
+            "The eddsa-jcs-2022 signature is valid.",
+        )],
+        Utc::now(),
+    );
+    for i in 0..N {
+        let raw = credential(i, &key);
+        let cred = formats::parse(&raw)
+            .expect("parse")
+            .remove(0)
+            .expect("credential");
+        wallet
+            .insert(
+                &NewCredential {
+                    raw: &raw,
+                    content_key: &import::content_key(&cred),
+                    source: &format!("c{i}.json"),
+                    summary: &Summary::of(&cred.json),
+                    report: &report,
+                    kept_unverified: false,
+                },
+                Utc::now(),
+            )
+            .expect("insert");
+    }
+    let holder = satchel::holder::Holder::load_or_create_with(&source, None).expect("key");
+    // Opening checks the file (PRAGMA quick_check): its cost on this wallet.
+    let opens: Vec<Duration> = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            drop(Wallet::open(&source).expect("reopen"));
+            t.elapsed()
+        })
+        .collect();
+    println!("open with quick_check, {N} credentials: {:.2?}", median(opens));
+    println!("setup: {N} credentials stored in {:.2?}", t.elapsed());
+
+    let pass = || SecretString::from("a passphrase for the benchmark".to_string());
+    let (mut backups, mut reads, mut restores) = (Vec::new(), Vec::new(), Vec::new());
+    for run in 0..3 {
+        let file = dir.path().join(format!("b{run}.age"));
+        let t = Instant::now();
+        let written = backup::write_backup(&wallet, Some(&holder), pass(), &file, Utc::now())
+            .expect("backup");
+        backups.push(t.elapsed());
+        assert_eq!(written.credentials, N);
+        if run == 0 {
+            let size = std::fs::metadata(&file).expect("size").len();
+            println!(
+                "backup file: {:.1} MB for {N} credentials",
+                size as f64 / 1e6
+            );
+        }
+
+        let target = dir.path().join(format!("restored{run}.db"));
+        let t = Instant::now();
+        let read = backup::read_backup(&file, pass()).expect("read");
+        reads.push(t.elapsed());
+        let mut fresh = Wallet::open(&target).expect("open");
+        let done = backup::restore(&mut fresh, &read, false, None).expect("restore");
+        restores.push(t.elapsed());
+        assert_eq!(done.restored, N);
+    }
+    let (b, r, rr) = (median(backups), median(reads), median(restores));
+    println!("backup of {N} credentials (scrypt, tar, write, fsync): {b:.2?}");
+    println!("restore of {N} credentials into a fresh wallet: {rr:.2?} (of which decrypt and check: {r:.2?})");
+}
