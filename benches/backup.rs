@@ -100,7 +100,10 @@ fn main() {
             t.elapsed()
         })
         .collect();
-    println!("open with quick_check, {N} credentials: {:.2?}", median(opens));
+    println!(
+        "open with quick_check, {N} credentials: {:.2?}",
+        median(opens)
+    );
     println!("setup: {N} credentials stored in {:.2?}", t.elapsed());
 
     let pass = || SecretString::from("a passphrase for the benchmark".to_string());
