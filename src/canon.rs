@@ -28,6 +28,10 @@ pub enum CanonError {
     /// A term no context defines: it would be silently dropped from what is signed.
     #[error("the term {0:?} is not defined by the credential's contexts, so it would not be covered by the signature")]
     UndefinedTerm(String),
+    /// An IRI with no scheme: with no base to resolve it against, what is
+    /// signed would depend on where the document was found.
+    #[error("the IRI {0:?} is relative: a credential has no base address to resolve it against")]
+    RelativeIri(String),
     /// JSON-LD processing failed.
     #[error("JSON-LD processing failed: {0}")]
     JsonLd(String),
@@ -41,6 +45,11 @@ pub enum CanonError {
 
 /// An IRI prefix no real vocabulary uses; terms that land in it were undefined.
 const UNDEFINED_VOCAB: &str = "urn:satchel:undefined-term#";
+
+/// The base relative IRIs resolve against in safe mode: a scheme no real IRI
+/// uses, so a relative reference (even `//host/x`) shows up under it and is
+/// refused, as the reference's safe mode refuses relative references.
+const RELATIVE_BASE: &str = "satchel-relative-iri://base.invalid/";
 
 /// The safe-mode catch-all vocabulary as a context URL that only the loader
 /// answers (a document naming it is refused as an unknown context), so that it
@@ -79,6 +88,8 @@ fn to_quads(doc: &Value) -> Result<Vec<oxrdf::Quad>, CanonError> {
     JsonLdParser::new()
         // As the Data Integrity cryptosuites and the reference stack canonicalise.
         .with_rdf_direction_i18n_datatype()
+        .with_base_iri(RELATIVE_BASE)
+        .map_err(|e| CanonError::JsonLd(e.to_string()))?
         .for_slice(&bytes)
         .with_load_document_callback(load_shipped)
         .with_context_cache(&CONTEXT_CACHE)
@@ -150,18 +161,27 @@ fn to_quads_safe(doc: &Value) -> Result<Vec<oxrdf::Quad>, CanonError> {
         }
     }
     let quads = to_quads(&with_sentinel_vocab(doc))?;
-    let undefined = quads
-        .iter()
-        .flat_map(|q| [q.predicate.as_str().to_string(), q.object.to_string()])
-        .find_map(|iri| {
-            iri.trim_start_matches('<')
-                .strip_prefix(UNDEFINED_VOCAB)
-                .map(|t| t.trim_end_matches('>').to_string())
-        });
-    match undefined {
-        Some(term) => Err(CanonError::UndefinedTerm(term)),
-        None => Ok(quads),
+    for quad in &quads {
+        let terms = [
+            quad.subject.to_string(),
+            quad.predicate.to_string(),
+            quad.object.to_string(),
+            quad.graph_name.to_string(),
+        ];
+        for term in terms {
+            let iri = term.trim_start_matches('<').trim_end_matches('>');
+            if let Some(name) = iri.strip_prefix(UNDEFINED_VOCAB) {
+                return Err(CanonError::UndefinedTerm(name.to_string()));
+            }
+            if let Some(path) = iri.strip_prefix(RELATIVE_BASE) {
+                return Err(CanonError::RelativeIri(path.to_string()));
+            }
+            if iri.starts_with("satchel-relative-iri:") {
+                return Err(CanonError::RelativeIri(iri.to_string()));
+            }
+        }
     }
+    Ok(quads)
 }
 
 /// RDFC-1.0 canonical N-Quads of a JSON-LD document, in safe mode.
@@ -204,6 +224,19 @@ mod tests {
         let mut nested = v1_doc(json!({}));
         nested["credentialSubject"]["nickname"] = json!("Ace");
         assert!(matches!(rdfc(&nested), Err(CanonError::UndefinedTerm(t)) if t == "nickname"));
+    }
+
+    #[test]
+    fn relative_iris_are_refused_as_the_reference_safe_mode_does() {
+        for id in ["achievements/1", "../x", "#frag", "//example.org/x"] {
+            let mut d = v1_doc(json!({}));
+            d["credentialSubject"]["id"] = json!(id);
+            let err = rdfc(&d).unwrap_err();
+            assert!(matches!(&err, CanonError::RelativeIri(_)), "{id}: {err}");
+        }
+        let mut absolute = v1_doc(json!({}));
+        absolute["credentialSubject"]["id"] = json!("https://example.org/x/../y");
+        assert!(rdfc(&absolute).is_ok());
     }
 
     #[test]

@@ -29,10 +29,6 @@ const SKIP: &[(&str, &str)] = &[
     ("#ter03", "upstream, JSON-LD 1.0 only (specVersion json-ld-1.0; Satchel processes 1.1)"),
     ("#ter24", "upstream, JSON-LD 1.0 only (specVersion json-ld-1.0; Satchel processes 1.1)"),
     ("#ter32", "upstream, JSON-LD 1.0 only (specVersion json-ld-1.0; Satchel processes 1.1)"),
-    ("#t0122", "upstream: RFC 3986 resolution of dot segments against the test's base differs"),
-    ("#t0123", "upstream: RFC 3986 resolution of dot segments against the test's base differs"),
-    ("#te062", "upstream: relative IRIs against an @base with dot segments differ"),
-    ("#te091", "upstream: a relative @base over the base option resolves differently"),
     ("#ter56", "its input is in the expand suite (expand/er56-in.jsonld), outside the toRdf copy"),
     (
         "#te077",
