@@ -15,9 +15,9 @@ use satchel::report::CheckStatus;
 use satchel::verify::VerifyOptions;
 
 /// The valid peer vectors (credentials from the reference JS stack), sorted
-/// by name; empty when ../shared is absent.
+/// by name; vendored under tests/vectors/peer.
 fn peer_credentials() -> Vec<(String, Vec<u8>)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors/peer");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/peer");
     let Ok(entries) = std::fs::read_dir(&dir) else {
         eprintln!("skipping: {} is absent", dir.display());
         return Vec::new();

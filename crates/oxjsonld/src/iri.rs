@@ -2,10 +2,10 @@
 //!
 //! `oxiri`'s `resolve` removes dot segments only from the reference's own
 //! segments: a base whose path holds `.` or `..` (`http://a/bb/ccc/./d;p?q`)
-//! keeps them in the result, and an absolute reference (`http://foo.bar/./baz/`)
-//! keeps its dot segments too, where RFC 3986 and jsonld.js remove them (W3C
-//! JSON-LD toRdf tests t0122, t0123, te062, te091). This module merges the
-//! components itself and only uses `oxiri` to split and to validate.
+//! kept them in the merged result, where RFC 3986 and jsonld.js remove them
+//! (W3C JSON-LD toRdf tests t0122-t0125, te062, te091). This module merges the
+//! components itself and only uses `oxiri` to split and to validate. An
+//! absolute reference is kept as written, as JSON-LD's IRI expansion does.
 
 use oxiri::{Iri, IriParseError, IriRef};
 
@@ -22,14 +22,10 @@ pub fn resolve_unchecked(base: &Iri<String>, reference: &str) -> Iri<String> {
 
 /// The target URI of RFC 3986 5.2.2, recomposed as in 5.3.
 fn target(base: &Iri<String>, r: &IriRef<&str>) -> String {
-    let (scheme, authority, path, query) = if let Some(scheme) = r.scheme() {
-        (
-            scheme,
-            r.authority(),
-            remove_dot_segments(r.path()),
-            r.query(),
-        )
-    } else if r.authority().is_some() {
+    if r.scheme().is_some() {
+        return r.as_str().to_owned();
+    }
+    let (scheme, authority, path, query) = if r.authority().is_some() {
         (
             base.scheme(),
             r.authority(),
@@ -153,19 +149,29 @@ mod tests {
 
     #[test]
     fn dot_segments_in_the_base_and_in_absolute_references() {
-        assert_eq!(r("http://a/bb/ccc/./d;p?q", "g"), "http://a/bb/ccc/g");
-        assert_eq!(
-            r("http://a/bb/ccc/./d;p?q", "?y"),
-            "http://a/bb/ccc/./d;p?y"
-        );
-        assert_eq!(r("http://a/bb/ccc/../d;p?q", "../g"), "http://a/g");
-        assert_eq!(
-            r("http://example/base/", "http://foo.bar/./baz/"),
-            "http://foo.bar/baz/"
-        );
-        assert_eq!(
-            r("http://a/b", "//example.org/.././useless/../../x"),
-            "http://example.org/x"
-        );
+        for (base, reference, expected) in [
+            ("http://a/bb/ccc/./d;p?q", "g", "http://a/bb/ccc/g"),
+            ("http://a/bb/ccc/./d;p?q", "?y", "http://a/bb/ccc/./d;p?y"),
+            ("http://a/bb/ccc/./d;p?q", "", "http://a/bb/ccc/./d;p?q"),
+            ("http://a/bb/ccc/../d;p?q", "../g", "http://a/g"),
+            // Absolute references stay as written (JSON-LD IRI expansion).
+            (
+                "http://x/",
+                "http://a/bb/ccc/./d;p?q",
+                "http://a/bb/ccc/./d;p?q",
+            ),
+            (
+                "http://foo.bar/./baz/",
+                "example/",
+                "http://foo.bar/baz/example/",
+            ),
+            (
+                "http://a/b",
+                "//example.org/.././useless/../../x",
+                "http://example.org/x",
+            ),
+        ] {
+            assert_eq!(r(base, reference), expected, "{base} + {reference}");
+        }
     }
 }
