@@ -143,6 +143,8 @@ async function loadIssuers() {
 async function refresh() {
   await loadIssuers();
   await load();
+  // The backup reminder depends on whether the wallet holds credentials.
+  await loadSettings().catch(() => {});
 }
 
 // ---- importing ----------------------------------------------------------
@@ -453,6 +455,44 @@ async function loadSettings() {
   $('s-key').textContent = info.key_storage || 'Not created yet.';
   $('s-version').textContent = `Satchel ${info.version}`;
   $('s-remote').checked = info.allow_remote_images;
+  $('s-backup-status').textContent = info.last_backup_at
+    ? `Last backup: ${fmtDateTime(info.last_backup_at)}.`
+    : 'This wallet has never been backed up.';
+  $('backup-reminder').hidden = !info.backup_reminder;
+}
+
+function backupMessage(text, isError) {
+  const m = $('s-backup-msg');
+  m.textContent = text;
+  m.classList.toggle('error', Boolean(isError));
+}
+
+async function backUp(ev) {
+  ev.preventDefault();
+  backupMessage('Encrypting…');
+  try {
+    const path = await invoke('backup_wallet', { passphrase: $('b-pass').value, again: $('b-again').value });
+    $('b-pass').value = '';
+    $('b-again').value = '';
+    backupMessage(path ? `Backup saved to ${path}.` : 'Backup cancelled.');
+    await loadSettings();
+  } catch (e) {
+    backupMessage(String(e), true);
+  }
+}
+
+async function restoreBackup(ev) {
+  ev.preventDefault();
+  backupMessage('Decrypting and checking the backup…');
+  try {
+    const said = await invoke('restore_wallet', { passphrase: $('r-pass').value, useBackupKey: $('r-use-key').checked });
+    $('r-pass').value = '';
+    backupMessage(said || 'Restore cancelled.');
+    await loadSettings();
+    await refresh();
+  } catch (e) {
+    backupMessage(String(e), true);
+  }
 }
 
 // Verify a QR code: images by file, by drop on the window (read in Rust
@@ -542,6 +582,13 @@ function wire() {
   $('present-next').addEventListener('click', () => { setPaused(true); showPart(presentState.index + 1, true); });
   $('btn-settings').addEventListener('click', async () => { await loadSettings(); $('settings').showModal(); });
   $('s-close').addEventListener('click', () => $('settings').close());
+  $('backup-form').addEventListener('submit', backUp);
+  $('restore-form').addEventListener('submit', restoreBackup);
+  $('reminder-open').addEventListener('click', async () => {
+    await loadSettings();
+    $('settings').showModal();
+    $('b-pass').focus();
+  });
   $('s-remote').addEventListener('change', async (ev) => {
     await invoke('set_allow_remote_images', { allow: ev.target.checked });
     state.allowRemote = ev.target.checked;

@@ -9,8 +9,9 @@ mod desktop;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use satchel::backup::{self, KeyOutcome};
 use satchel::export::{self, BundleOptions, Share};
-use satchel::holder::Holder;
+use satchel::holder::{Holder, OsKeyring, SecretStore};
 use satchel::import::{self, ImportOptions, ItemResult};
 use satchel::qr;
 use satchel::report::{Outcome, Report};
@@ -178,6 +179,10 @@ struct Info {
     key_storage: Option<String>,
     allow_remote_images: bool,
     learner_name: Option<String>,
+    /// When the wallet was last backed up (RFC 3339), if ever.
+    last_backup_at: Option<String>,
+    /// The wallet holds credentials and was never backed up.
+    backup_reminder: bool,
 }
 
 #[tauri::command]
@@ -200,8 +205,101 @@ fn wallet_info(state: State<'_, AppState>) -> CmdResult<Info> {
             allow_remote_images: w.setting(ALLOW_REMOTE_IMAGES).map_err(err)?.as_deref()
                 == Some("true"),
             learner_name: w.setting(export::LEARNER_NAME_SETTING).map_err(err)?,
+            last_backup_at: w.setting(backup::LAST_BACKUP_SETTING).map_err(err)?,
+            backup_reminder: backup::needs_reminder(w).map_err(err)?,
         })
     })
+}
+
+/// The passphrase typed in the page, checked (and typed twice for a backup).
+fn passphrase(passphrase: String, again: Option<String>) -> CmdResult<backup::SecretString> {
+    if passphrase.is_empty() {
+        return Err("Type a passphrase you will remember.".into());
+    }
+    if again.is_some_and(|a| a != passphrase) {
+        return Err("The two passphrases differ; type the same one twice.".into());
+    }
+    Ok(passphrase.into())
+}
+
+/// Writes an encrypted backup where the learner says; returns the path, or
+/// `None` when cancelled.
+#[tauri::command]
+async fn backup_wallet(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    passphrase: String,
+    again: String,
+) -> CmdResult<Option<String>> {
+    let pass = self::passphrase(passphrase, Some(again))?;
+    let file_name = format!(
+        "satchel-backup-{}.age",
+        chrono::Utc::now().format("%Y-%m-%d")
+    );
+    let Some(path) = save_path(&app, &file_name) else {
+        return Ok(None);
+    };
+    state.with(|w| {
+        let keyring = OsKeyring::available();
+        let holder =
+            Holder::load_existing_with(w.path(), keyring.as_ref().map(|k| k as &dyn SecretStore))
+                .map_err(err)?;
+        backup::write_backup(w, holder.as_ref(), pass, &path, chrono::Utc::now()).map_err(err)
+    })?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Restores a backup the learner picks into this wallet; returns a sentence
+/// saying what was done, or `None` when cancelled.
+#[tauri::command]
+async fn restore_wallet(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    passphrase: String,
+    use_backup_key: bool,
+) -> CmdResult<Option<String>> {
+    let pass = self::passphrase(passphrase, None)?;
+    let picked = match std::env::var_os("SATCHEL_OPEN_FILE") {
+        Some(p) => Some(PathBuf::from(p)),
+        None => app
+            .dialog()
+            .file()
+            .set_title("Restore a Satchel backup")
+            .add_filter("Satchel backup (age)", &["age"])
+            .blocking_pick_file()
+            .and_then(|p| p.into_path().ok()),
+    };
+    let Some(path) = picked else {
+        return Ok(None);
+    };
+    // Decrypted and checked before the wallet is touched.
+    let read = backup::read_backup(&path, pass).map_err(err)?;
+    let report = state.with(|w| {
+        let keyring = OsKeyring::available();
+        backup::restore(
+            w,
+            &read,
+            use_backup_key,
+            keyring.as_ref().map(|k| k as &dyn SecretStore),
+        )
+        .map_err(err)
+    })?;
+    let key = match report.key {
+        KeyOutcome::NoneInBackup => "The backup holds no key; yours is unchanged.".to_string(),
+        KeyOutcome::Installed { did } => format!("Your key ({did}) is restored."),
+        KeyOutcome::Same { .. } => "Your key is the same as in the backup.".to_string(),
+        KeyOutcome::DifferentKept { backup_did, .. } => format!(
+            "The backup holds another key ({backup_did}); this wallet keeps its own. Tick \"Use the backup's key\" and restore again to switch."
+        ),
+        KeyOutcome::Swapped { did, old_key_file, .. } => format!(
+            "Your key is now the backup's ({did}); the previous key is kept in {}.",
+            old_key_file.display()
+        ),
+    };
+    Ok(Some(format!(
+        "Restored {} credentials ({} already here were skipped). {key}",
+        report.restored, report.duplicates
+    )))
 }
 
 #[tauri::command]
@@ -231,6 +329,8 @@ fn save_path(app: &tauri::AppHandle, file_name: &str) -> Option<PathBuf> {
     }
     let (label, ext) = if file_name.ends_with(".html") {
         ("Portfolio (HTML)", "html")
+    } else if file_name.ends_with(".age") {
+        ("Satchel backup (age)", "age")
     } else {
         ("Verification bundle (JSON)", "json")
     };
@@ -473,6 +573,8 @@ fn main() {
             verify_qr_images,
             set_drop_target,
             share_export,
+            backup_wallet,
+            restore_wallet,
             first_paint,
         ])
         .run(context)
