@@ -15,6 +15,8 @@ export SATCHEL_WALLET="$WORK/wallet.sqlite3"
 # Shared files are saved here instead of through the native save dialog.
 export SATCHEL_SAVE_DIR="$WORK/saved"
 mkdir -p "$SATCHEL_SAVE_DIR"
+# The file Restore… opens instead of asking (the test puts a backup there).
+export SATCHEL_OPEN_FILE="$WORK/restore.age"
 
 # A free X display and WebDriver port.
 DISPLAY_NUM=99

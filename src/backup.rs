@@ -4,7 +4,7 @@
 //!
 //! The file is an [age](https://age-encryption.org/v1) file encrypted to a
 //! passphrase (age's scrypt recipient), so `age -d` opens it without Satchel.
-//! Inside is a tar archive: `satchel-backup/credentials/NNNNNN.json|png|svg`
+//! Inside is a tar archive: `satchel-backup/credentials/NNNNNN.json|jwt|png|svg`
 //! (each credential's bytes, unchanged) and `satchel-backup/manifest.json`
 //! (format and version, the learner key, settings, and per credential its
 //! file, SHA-256, source, report and import time).
@@ -14,7 +14,8 @@
 //!   decrypted, authenticated (age's MAC and STREAM tags) and checked
 //!   (versions, hashes); then everything goes in one transaction.
 //! - A restore never overwrites: credentials the wallet holds are skipped by
-//!   the import rule (content key), settings already set keep their values,
+//!   the import rule (content key), settings already set keep their values
+//!   (lists — email addresses, registries — only gain the backup's entries),
 //!   and a different learner key is only reported unless the caller asks to
 //!   use the backup's key (the old key file is then kept aside, not deleted).
 
@@ -30,6 +31,7 @@ use serde::{Deserialize, Serialize};
 use crate::formats::{self, Summary};
 use crate::holder::{self, Holder, HolderError, SecretStore};
 use crate::import;
+use crate::registry::{self, KnownIssuers};
 use crate::report::Report;
 use crate::store::{self, NewCredential, StoreError, Wallet};
 
@@ -247,10 +249,13 @@ pub fn check_passphrase(p: &SecretString) -> Result<(), BackupError> {
 fn entry_name(n: usize, raw: &[u8]) -> String {
     let ext = if raw.starts_with(b"\x89PNG") {
         "png"
-    } else if raw.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<') {
-        "svg"
     } else {
-        "json"
+        match raw.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'<') => "svg",
+            Some(b'{' | b'[') => "json",
+            // A VC-JWT or an OB 2.0 signed assertion (compact JWS).
+            _ => "jwt",
+        }
     };
     format!("{DIR}/credentials/{n:06}.{ext}")
 }
@@ -283,49 +288,18 @@ pub fn write_backup(
     let tmp = PathBuf::from(tmp_name);
     let result = (|| {
         let file = std::fs::File::create(&tmp).map_err(file_err(&tmp))?;
-        let encrypted = age::Encryptor::with_user_passphrase(passphrase)
-            .wrap_output(std::io::BufWriter::new(file))
-            .map_err(file_err(&tmp))?;
-        let mut tar = tar::Builder::new(encrypted);
-        let mut entries = Vec::new();
-        let settings = wallet.export_all(|c| {
-            let name = entry_name(entries.len() + 1, &c.raw);
-            append(&mut tar, &name, &c.raw).map_err(file_err(&tmp))?;
-            let damaged = |e: serde_json::Error| StoreError::Report {
-                id: c.id,
-                source: e,
-            };
-            entries.push(ManifestEntry {
-                file: name,
-                sha256: store::sha256_hex(&c.raw),
-                content_key: c.content_key,
-                source: c.source,
-                summary: serde_json::from_str(&c.summary).map_err(damaged)?,
-                report: serde_json::from_str(&c.report).map_err(damaged)?,
-                kept_unverified: c.kept_unverified,
-                imported_at: c.imported_at,
-            });
-            Ok::<_, BackupError>(())
+        let (buffered, written) = write_backup_to(
+            wallet,
+            holder,
+            passphrase,
+            None,
+            std::io::BufWriter::new(file),
+            now,
+        )
+        .map_err(|e| match e {
+            BackupError::File { source, .. } => file_err(&tmp)(source),
+            other => other,
         })?;
-        let manifest = Manifest {
-            format: FORMAT_NAME.into(),
-            version: FORMAT_VERSION,
-            created_at: now,
-            satchel_version: env!("CARGO_PKG_VERSION").into(),
-            holder: holder.map(|h| BackupKey {
-                did: h.did.clone(),
-                private_key_multibase: h.secret_multibase(),
-            }),
-            settings,
-            credentials: entries,
-        };
-        let json =
-            serde_json::to_vec(&manifest).map_err(|e| file_err(&tmp)(std::io::Error::other(e)))?;
-        append(&mut tar, MANIFEST, &json).map_err(file_err(&tmp))?;
-        let buffered = tar
-            .into_inner()
-            .and_then(|age| age.finish())
-            .map_err(file_err(&tmp))?;
         let file = buffered
             .into_inner()
             .map_err(|e| file_err(&tmp)(e.into_error()))?;
@@ -333,9 +307,7 @@ pub fn write_backup(
         std::fs::rename(&tmp, out).map_err(file_err(out))?;
         Ok(Written {
             file: out.to_path_buf(),
-            credentials: manifest.credentials.len(),
-            did: manifest.holder.map(|h| h.did),
-            created_at: now,
+            ..written
         })
     })();
     if result.is_err() {
@@ -346,18 +318,104 @@ pub fn write_backup(
     result
 }
 
+/// Writes the encrypted backup to `out` and gives it back (flushed by age,
+/// not synced). `work_factor` sets scrypt's log2 N; `None` lets age tune it
+/// to about a second, which is what learners' backups get (a fixed low one
+/// is for the fuzzing seeds and tests only). Records nothing in the wallet.
+pub fn write_backup_to<W: Write>(
+    wallet: &Wallet,
+    holder: Option<&Holder>,
+    passphrase: SecretString,
+    work_factor: Option<u8>,
+    out: W,
+    now: DateTime<Utc>,
+) -> Result<(W, Written), BackupError> {
+    check_passphrase(&passphrase)?;
+    let io = |source| BackupError::File {
+        path: PathBuf::new(),
+        source,
+    };
+    let encryptor = match work_factor {
+        None => age::Encryptor::with_user_passphrase(passphrase),
+        Some(log_n) => {
+            let mut recipient = age::scrypt::Recipient::new(passphrase);
+            recipient.set_work_factor(log_n.clamp(1, 63));
+            age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+                .map_err(|e| io(std::io::Error::other(e)))?
+        }
+    };
+    let encrypted = encryptor.wrap_output(out).map_err(io)?;
+    let mut tar = tar::Builder::new(encrypted);
+    let mut entries = Vec::new();
+    let settings = wallet.export_all(|c| {
+        let name = entry_name(entries.len() + 1, &c.raw);
+        append(&mut tar, &name, &c.raw).map_err(io)?;
+        let damaged = |e: serde_json::Error| StoreError::Report {
+            id: c.id,
+            source: e,
+        };
+        entries.push(ManifestEntry {
+            file: name,
+            sha256: store::sha256_hex(&c.raw),
+            content_key: c.content_key,
+            source: c.source,
+            summary: serde_json::from_str(&c.summary).map_err(damaged)?,
+            report: serde_json::from_str(&c.report).map_err(damaged)?,
+            kept_unverified: c.kept_unverified,
+            imported_at: c.imported_at,
+        });
+        Ok::<_, BackupError>(())
+    })?;
+    let manifest = Manifest {
+        format: FORMAT_NAME.into(),
+        version: FORMAT_VERSION,
+        created_at: now,
+        satchel_version: env!("CARGO_PKG_VERSION").into(),
+        holder: holder.map(|h| BackupKey {
+            did: h.did.clone(),
+            private_key_multibase: h.secret_multibase(),
+        }),
+        settings,
+        credentials: entries,
+    };
+    let json = serde_json::to_vec(&manifest).map_err(|e| io(std::io::Error::other(e)))?;
+    append(&mut tar, MANIFEST, &json).map_err(io)?;
+    let out = tar.into_inner().and_then(|age| age.finish()).map_err(io)?;
+    Ok((
+        out,
+        Written {
+            file: PathBuf::new(),
+            credentials: manifest.credentials.len(),
+            did: manifest.holder.map(|h| h.did),
+            created_at: now,
+        },
+    ))
+}
+
 /// Reads, decrypts and checks a backup file; nothing is written anywhere.
 pub fn read_backup(path: &Path, passphrase: SecretString) -> Result<Backup, BackupError> {
-    check_passphrase(&passphrase)?;
     let file = std::fs::File::open(path).map_err(|source| BackupError::File {
         path: path.to_path_buf(),
         source,
     })?;
+    read_backup_from(BufReader::new(file), path, passphrase, MAX_WORK_FACTOR)
+}
+
+/// Decrypts and checks a backup read from `input` (`path` names it in
+/// errors). scrypt work factors above `max_work_factor` are refused before
+/// any work is done.
+pub fn read_backup_from<R: std::io::BufRead>(
+    input: R,
+    path: &Path,
+    passphrase: SecretString,
+    max_work_factor: u8,
+) -> Result<Backup, BackupError> {
+    check_passphrase(&passphrase)?;
     let damaged = |reason: String| BackupError::Damaged {
         path: path.to_path_buf(),
         reason,
     };
-    let decryptor = match age::Decryptor::new_buffered(BufReader::new(file)) {
+    let decryptor = match age::Decryptor::new_buffered(input) {
         Ok(d) => d,
         Err(age::DecryptError::Io(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
             return Err(damaged("it ends inside the header".into()))
@@ -371,7 +429,7 @@ pub fn read_backup(path: &Path, passphrase: SecretString) -> Result<Backup, Back
         return Err(BackupError::NotPassphrase(path.to_path_buf()));
     }
     let mut identity = age::scrypt::Identity::new(passphrase);
-    identity.set_max_work_factor(MAX_WORK_FACTOR);
+    identity.set_max_work_factor(max_work_factor.min(MAX_WORK_FACTOR));
     let plain = decryptor
         .decrypt(std::iter::once(&identity as &dyn age::Identity))
         .map_err(|e| match e {
@@ -383,6 +441,16 @@ pub fn read_backup(path: &Path, passphrase: SecretString) -> Result<Backup, Back
             }
             other => damaged(other.to_string()),
         })?;
+    read_archive(plain, path)
+}
+
+/// Reads and checks the decrypted inside of a backup: the tar archive with
+/// its manifest and credential files (`path` names it in errors).
+pub fn read_archive<R: Read>(plain: R, path: &Path) -> Result<Backup, BackupError> {
+    let damaged = |reason: String| BackupError::Damaged {
+        path: path.to_path_buf(),
+        reason,
+    };
     // Every entry is read whole; the age stream authenticates each 64 KiB
     // chunk and its end, so truncation or alteration surfaces here as an error.
     let mut files: HashMap<String, Vec<u8>> = HashMap::new();
@@ -484,6 +552,34 @@ fn identity_of(c: &BackupCredential) -> (String, Summary) {
     }
 }
 
+/// The value a restore stores for a setting the wallet already has: list
+/// settings gain the backup's entries they lack (email addresses compared
+/// without case; registries by name, the wallet's own kept as they are);
+/// any other setting keeps the wallet's value (`None`).
+fn merge_setting(key: &str, current: &str, restored: &str) -> Option<String> {
+    if key == store::RECIPIENT_EMAILS_SETTING {
+        let mut emails: Vec<String> = serde_json::from_str(current).ok()?;
+        let theirs: Vec<String> = serde_json::from_str(restored).ok()?;
+        for e in theirs {
+            if !emails.iter().any(|m| m.eq_ignore_ascii_case(&e)) {
+                emails.push(e);
+            }
+        }
+        return serde_json::to_string(&emails).ok();
+    }
+    if key == registry::SETTING {
+        let mut mine: KnownIssuers = serde_json::from_str(current).ok()?;
+        let theirs: KnownIssuers = serde_json::from_str(restored).ok()?;
+        for r in theirs.registries {
+            if !mine.registries.iter().any(|m| m.name == r.name) {
+                mine.registries.push(r);
+            }
+        }
+        return serde_json::to_string(&mine).ok();
+    }
+    None
+}
+
 /// Puts a backup into a wallet: new credentials and settings in one
 /// transaction (duplicates skipped, nothing overwritten), then the learner
 /// key — installed when the wallet has none, swapped only when
@@ -517,6 +613,7 @@ pub fn restore(
                 )
             }),
         &backup.settings,
+        merge_setting,
     )?;
     let key = match (&backup.holder, current) {
         (None, _) => KeyOutcome::NoneInBackup,

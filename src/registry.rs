@@ -90,7 +90,7 @@ impl Registry {
 }
 
 /// The wallet setting that holds the trusted registries.
-const SETTING: &str = "known_issuers";
+pub const SETTING: &str = "known_issuers";
 
 /// The registries the learner trusts, most trusted first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -331,7 +331,7 @@ pub struct Restored {
     pub added: usize,
     /// Credentials skipped because the wallet already holds them.
     pub duplicates: usize,
-    /// Settings added (settings already set are kept).
+    /// Settings added, or lists (emails, registries) that gained entries.
     pub settings_added: usize,
 }
 
@@ -634,11 +634,14 @@ impl Wallet {
 
     /// Adds restored credentials and settings in one transaction: all of it
     /// or none. A credential whose content key is already stored is skipped
-    /// (the import rule); a setting already set keeps its value.
+    /// (the import rule). A setting not set yet is added; for one already set,
+    /// `merge(key, current, restored)` gives the value to store instead (lists
+    /// the backup adds entries to), or `None` to keep the current value.
     pub fn restore<'a>(
         &mut self,
         credentials: impl IntoIterator<Item = (NewCredential<'a>, DateTime<Utc>)>,
         settings: &[(String, String)],
+        merge: impl Fn(&str, &str, &str) -> Option<String>,
     ) -> Result<Restored, StoreError> {
         let tx = self
             .conn
@@ -651,10 +654,23 @@ impl Wallet {
             }
         }
         for (key, value) in settings {
-            done.settings_added += tx.execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO NOTHING",
-                params![key, value],
-            )?;
+            let current: Option<String> = tx
+                .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            let write = match current {
+                None => Some(value.clone()),
+                Some(current) => merge(key, &current, value).filter(|m| *m != current),
+            };
+            if let Some(v) = write {
+                tx.execute(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                     ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    params![key, v],
+                )?;
+                done.settings_added += 1;
+            }
         }
         tx.commit()?;
         Ok(done)

@@ -91,7 +91,36 @@ fn varied_wallet(dir: &Path) -> PathBuf {
     ok(&run(&wallet, &["whoami"], None));
     let w = satchel::store::Wallet::open(&wallet).unwrap();
     w.set_setting("learner_name", "Ada Lovelace").unwrap();
+    // Email addresses and a trusted registry are settings too.
+    ok(&run(
+        &wallet,
+        &["settings", "emails", "add", "ada@example.org"],
+        None,
+    ));
+    let registry = write(
+        dir,
+        "registry.json",
+        json!({"registry": {did.clone(): {"name": "Example University"}}})
+            .to_string()
+            .as_bytes(),
+    );
+    ok(&run(
+        &wallet,
+        &["registry", "add", &registry, "--name", "Ada's registry"],
+        None,
+    ));
     wallet
+}
+
+/// The names of the registries a wallet trusts.
+fn registry_names(wallet: &Path) -> Vec<String> {
+    let w = satchel::store::Wallet::open(wallet).unwrap();
+    satchel::registry::KnownIssuers::load(&w)
+        .unwrap()
+        .registries
+        .into_iter()
+        .map(|r| r.name)
+        .collect()
 }
 
 /// Everything a wallet holds that a restore must give back, by content key.
@@ -184,6 +213,8 @@ fn round_trip_into_a_fresh_wallet_gives_everything_back() {
         wc.setting("learner_name").unwrap().as_deref(),
         Some("Ada Lovelace")
     );
+    assert_eq!(wc.recipient_emails().unwrap(), ["ada@example.org"]);
+    assert_eq!(registry_names(&fresh), ["Ada's registry"]);
     // And the same verification outcomes, credential by credential.
     let got = outcomes(&fresh);
     assert_eq!(got, outcomes(&a));
@@ -218,6 +249,8 @@ fn restore_merges_skips_duplicates_and_never_swaps_a_key_silently() {
     ok(&run(&other, &["import", &common_file, &own], None));
     let wo = satchel::store::Wallet::open(&other).unwrap();
     wo.set_setting("learner_name", "Grace Hopper").unwrap();
+    wo.set_recipient_emails(&["grace@example.org".into()])
+        .unwrap();
     drop(wo);
     let other_did = whoami(&other)["did"].as_str().unwrap().to_string();
     assert_ne!(other_did, a_did);
@@ -243,6 +276,12 @@ fn restore_merges_skips_duplicates_and_never_swaps_a_key_silently() {
     );
     assert_eq!(run(&other, &["export-raw", "2"], None).stdout, own_raw);
     assert_eq!(wo.ids().unwrap().len(), 6);
+    // Lists gain what they lack: the backup's address and registry.
+    assert_eq!(
+        wo.recipient_emails().unwrap(),
+        ["grace@example.org", "ada@example.org"]
+    );
+    assert_eq!(registry_names(&other), ["Ada's registry"]);
     drop(wo);
 
     // Restoring again adds nothing.
@@ -449,4 +488,16 @@ fn a_backup_from_a_newer_satchel_or_another_tool_is_refused() {
         ]),
     );
     refused(&target, &p, PASS, "does not match its recorded hash");
+
+    // A header asking for 2^40 scrypt work (a CPU and memory bomb) is
+    // refused before any work is done.
+    let good = age_tar(&[("notes.txt", b"hello")]);
+    let first = b"age-encryption.org/v1\n".len();
+    let end = first + good[first..].iter().position(|&b| b == b'\n').unwrap();
+    let line = std::str::from_utf8(&good[first..end]).unwrap();
+    assert!(line.starts_with("-> scrypt "), "{line}");
+    let (head, _work) = line.rsplit_once(' ').unwrap();
+    let bomb = [&good[..first], head.as_bytes(), b" 40", &good[end..]].concat();
+    let p = write(dir.path(), "bomb", &bomb);
+    refused(&target, &p, PASS, "scrypt work factor of 2^40");
 }

@@ -327,3 +327,82 @@ test('settings show the wallet file and the learner DID', async () => {
   assert.match(await text('#s-did'), /^did:key:z6Mk/);
   await click('#s-close');
 });
+
+test('backup: the reminder, Back up…, a wrong passphrase changes nothing, Restore… brings credentials back', async () => {
+  assert.ok(SAVE_DIR && CLI && process.env.SATCHEL_OPEN_FILE, 'scripts/e2e.sh sets SATCHEL_SAVE_DIR, SATCHEL_CLI and SATCHEL_OPEN_FILE');
+  const total = await cardCount();
+  assert.ok(total >= 2, 'credentials to back up');
+  // Credentials and never a backup: the gentle reminder shows above the cards.
+  await until('the backup reminder', () => exec('return !document.getElementById("backup-reminder").hidden'));
+  await shot('backup-reminder');
+  await click('#reminder-open');
+  await until('settings', () => exec('return document.getElementById("settings").open'));
+  assert.match(await text('#s-backup-status'), /never been backed up/);
+  assert.equal(await exec('return document.activeElement.id'), 'b-pass', 'the passphrase field has the focus');
+
+  const pass = 'correct horse battery staple';
+  const typeInto = async (css, value) => {
+    await exec('document.querySelector(arguments[0]).value = "";', [css]);
+    await wd('POST', s(`/element/${await find(css)}/value`), { text: value });
+  };
+  const backups = () => readdirSync(SAVE_DIR).filter((f) => f.startsWith('satchel-backup-') && f.endsWith('.age'));
+  // Two different passphrases: refused, no file.
+  await typeInto('#b-pass', pass);
+  await typeInto('#b-again', `${pass}!`);
+  await click('#b-save');
+  await until('the mismatch message', async () => /differ/.test(await text('#s-backup-msg')));
+  assert.equal(backups().length, 0);
+  // The same passphrase twice: the backup is written, never showing the passphrase.
+  await typeInto('#b-again', pass);
+  await click('#b-save');
+  await until('the backup message', async () => /Backup saved to/.test(await text('#s-backup-msg')), 60000);
+  assert.equal(backups().length, 1);
+  const backupFile = join(SAVE_DIR, backups()[0]);
+  assert.equal(await exec('return document.getElementById("b-pass").value + document.getElementById("b-again").value'), '', 'the passphrase fields are cleared');
+  assert.match(await text('#s-backup-status'), /^Last backup: /);
+  assert.ok(!readFileSync(backupFile).includes(Buffer.from(pass)), 'the passphrase is not in the file');
+  await shot('backup-done');
+  const did = await text('#s-did');
+  await click('#s-close');
+  await until('the reminder to go away', () => exec('return document.getElementById("backup-reminder").hidden'));
+
+  // The backup restored into a fresh wallet by the CLI: every credential's bytes and the same DID.
+  const dir = mkdtempSync(join(tmpdir(), 'satchel-restore-'));
+  const fresh = join(dir, 'fresh.sqlite3');
+  const env = { ...process.env, SATCHEL_PASSPHRASE: pass, SATCHEL_KEY_STORE: 'file' };
+  const cli = (args, extra = {}) => spawnSync(CLI, args, { env: { ...env, ...extra }, encoding: 'utf8' });
+  const restored = cli(['--wallet', fresh, 'restore', backupFile, '--json']);
+  assert.equal(restored.status, 0, restored.stderr);
+  assert.equal(JSON.parse(restored.stdout).restored, total);
+  assert.equal(JSON.parse(cli(['--wallet', fresh, 'whoami', '--json']).stdout).did, did, 'the same learner DID');
+  const ids = (wallet) => JSON.parse(cli(['--wallet', wallet, 'list', '--json', '--limit', '1000']).stdout).map((c) => c.id);
+  const bytesOf = (wallet) => ids(wallet).map((id) => spawnSync(CLI, ['--wallet', wallet, 'export-raw', String(id)], { env }).stdout.toString('base64')).sort();
+  assert.deepEqual(bytesOf(fresh), bytesOf(process.env.SATCHEL_WALLET));
+
+  // Two credentials removed from the app's wallet (by the CLI), then restored in the app.
+  const appIds = ids(process.env.SATCHEL_WALLET);
+  for (const id of appIds.slice(0, 2)) assert.equal(cli(['remove', String(id)]).status, 0);
+  await exec('refresh()');
+  await until('two cards fewer', async () => (await cardCount()) === total - 2);
+  writeFileSync(process.env.SATCHEL_OPEN_FILE, readFileSync(backupFile));
+  await click('#btn-settings');
+  await until('settings', () => exec('return document.getElementById("settings").open'));
+  // A wrong passphrase says so and changes nothing.
+  await typeInto('#r-pass', 'not the passphrase');
+  await click('#r-open');
+  await until('the wrong-passphrase message', async () => /wrong passphrase/i.test(await text('#s-backup-msg')), 60000);
+  assert.equal(await exec('return document.getElementById("s-backup-msg").classList.contains("error")'), true);
+  await shot('restore-wrong-passphrase');
+  assert.equal(ids(process.env.SATCHEL_WALLET).length, total - 2);
+  // The right one brings the two back; the others are skipped as duplicates.
+  await typeInto('#r-pass', pass);
+  await click('#r-open');
+  await until('the restore message', async () => /^Restored 2 credentials \(\d+ already here were skipped\)/.test(await text('#s-backup-msg')), 60000);
+  assert.match(await text('#s-backup-msg'), new RegExp(`\\(${total - 2} already here were skipped\\)`));
+  assert.match(await text('#s-backup-msg'), /Your key is the same as in the backup/);
+  await shot('restore-done');
+  await click('#s-close');
+  await until('every card back', async () => (await cardCount()) === total);
+  assert.deepEqual(bytesOf(process.env.SATCHEL_WALLET), bytesOf(fresh));
+  rmSync(dir, { recursive: true, force: true });
+});
