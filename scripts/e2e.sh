@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # End-to-end tests of the desktop app: builds the debug app, starts Xvfb and
 # tauri-driver (which drives WebKitWebDriver), runs tests/e2e with node's test
-# runner on a fresh temporary wallet, and saves docs/screenshot.png.
+# runner on a fresh temporary wallet, and saves docs/screenshot.png. The
+# online checks are tested against a loopback HTTPS issuer (examples/e2e_issuer.rs)
+# that the app reaches through SATCHEL_CONNECT_TO and SATCHEL_EXTRA_CA_CERTS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
 cargo build -p satchel-app -p satchel --bins --locked
+# --workspace: the same features as `cargo test --workspace` (a warm build).
+cargo build --workspace --example e2e_issuer --locked
 APP="$CARGO_TARGET_DIR/debug/satchel-app"
 export SATCHEL_CLI="$CARGO_TARGET_DIR/debug/satchel"
 
@@ -24,17 +28,33 @@ while [ -e "/tmp/.X11-unix/X$DISPLAY_NUM" ] || [ -e "/tmp/.X$DISPLAY_NUM-lock" ]
 PORT=4444
 while (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; do PORT=$((PORT + 1)); done
 
+DRIVER="" XVFB="" ISSUER=""
+cleanup() {
+  for p in $DRIVER $XVFB $ISSUER; do kill "$p" 2>/dev/null || true; done
+  for p in $DRIVER $XVFB $ISSUER; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# The test issuer: its files first, then the overrides the app inherits
+# (through tauri-driver) to reach it as https://issuer.example.edu/.
+export SATCHEL_E2E_ISSUER="$WORK/issuer"
+"$CARGO_TARGET_DIR/debug/examples/e2e_issuer" "$SATCHEL_E2E_ISSUER" 2>"$WORK/issuer.log" &
+ISSUER=$!
+for _ in $(seq 1 100); do
+  [ -e "$SATCHEL_E2E_ISSUER/ready" ] && break
+  sleep 0.1
+done
+[ -e "$SATCHEL_E2E_ISSUER/ready" ] || { echo "e2e: the test issuer did not start" >&2; cat "$WORK/issuer.log" >&2; exit 1; }
+SATCHEL_CONNECT_TO="$(cat "$SATCHEL_E2E_ISSUER/connect-to")"
+export SATCHEL_CONNECT_TO
+export SATCHEL_EXTRA_CA_CERTS="$SATCHEL_E2E_ISSUER/ca.pem"
+
 Xvfb ":$DISPLAY_NUM" -screen 0 1280x860x24 -nolisten tcp >"$WORK/xvfb.log" 2>&1 &
 XVFB=$!
 export DISPLAY=":$DISPLAY_NUM"
 tauri-driver --port "$PORT" >"$WORK/driver.log" 2>&1 &
 DRIVER=$!
-cleanup() {
-  kill "$DRIVER" "$XVFB" 2>/dev/null || true
-  wait "$DRIVER" "$XVFB" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
 
 for _ in $(seq 1 100); do
   (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break

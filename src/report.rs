@@ -90,6 +90,25 @@ pub struct Check {
     /// have fetched (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub would_fetch: Option<String>,
+    /// For the `nested_credentials` check of a CLR: each credential it holds,
+    /// as verified (absent otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nested: Vec<NestedCredential>,
+}
+
+/// One credential held in another (a CLR's achievements), as verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NestedCredential {
+    /// Its name.
+    pub name: String,
+    /// Its issuer's name, when it gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer_name: Option<String>,
+    /// Its outcome.
+    pub outcome: Outcome,
+    /// Why, when not verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 impl Check {
@@ -100,6 +119,7 @@ impl Check {
             status,
             message: message.into(),
             would_fetch: None,
+            nested: Vec::new(),
         }
     }
 

@@ -179,6 +179,10 @@ ALTER TABLE credentials DROP COLUMN raw;
 /// The settings key of the learner's email addresses (a JSON array).
 pub const RECIPIENT_EMAILS_SETTING: &str = "recipient_emails";
 
+/// The settings key of the learner's answer about online checks (`true` or
+/// `false`; absent until they were asked).
+pub const ONLINE_CHECKS_SETTING: &str = "online_checks";
+
 /// Where the wallet lives: `--wallet PATH`, else `$SATCHEL_WALLET`, else the
 /// platform's data folder (e.g. `~/.local/share/satchel/wallet.sqlite3`).
 pub fn resolve_wallet_path(explicit: Option<&Path>) -> Result<PathBuf, StoreError> {
@@ -828,6 +832,16 @@ impl Wallet {
         Ok(())
     }
 
+    /// Whether the learner allows online checks: `None` until they answered.
+    pub fn online_checks(&self) -> Result<Option<bool>, StoreError> {
+        Ok(self.setting(ONLINE_CHECKS_SETTING)?.map(|v| v == "true"))
+    }
+
+    /// Records the learner's answer about online checks.
+    pub fn set_online_checks(&self, allow: bool) -> Result<(), StoreError> {
+        self.set_setting(ONLINE_CHECKS_SETTING, if allow { "true" } else { "false" })
+    }
+
     /// The learner's own email addresses (for the `recipient` check of badges
     /// that name their recipient by email), as entered, in order.
     pub fn recipient_emails(&self) -> Result<Vec<String>, StoreError> {
@@ -916,6 +930,17 @@ mod tests {
             Utc::now(),
         )
         .unwrap()
+    }
+
+    #[test]
+    fn online_checks_are_unasked_until_answered() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = Wallet::open(&dir.path().join("w.db")).unwrap();
+        assert_eq!(w.online_checks().unwrap(), None);
+        w.set_online_checks(false).unwrap();
+        assert_eq!(w.online_checks().unwrap(), Some(false));
+        w.set_online_checks(true).unwrap();
+        assert_eq!(w.online_checks().unwrap(), Some(true));
     }
 
     #[test]

@@ -69,6 +69,32 @@ fn clr_proof_and_each_nested_credential() {
         "{}",
         nested.message
     );
+    // The same, structured, for the app to show the CLR with its achievements.
+    let held: Vec<(&str, Outcome)> = nested
+        .nested
+        .iter()
+        .map(|n| (n.name.as_str(), n.outcome))
+        .collect();
+    assert_eq!(
+        held,
+        [
+            ("Course A", Outcome::Verified),
+            ("Course B", Outcome::Verified),
+            ("Nested JWT badge", Outcome::Verified)
+        ]
+    );
+    assert_eq!(
+        nested.nested[0].issuer_name.as_deref(),
+        Some("Test University Ünïcode 大学")
+    );
+    // The summary lists what the CLR holds (a JWT by its decoded name).
+    assert_eq!(
+        formats::Summary::of(&good).nested,
+        ["Course A", "Course B", "Nested JWT badge"]
+    );
+    assert!(formats::Summary::of(&signed_ob3(1, "Course A"))
+        .nested
+        .is_empty());
 
     // A nested credential changed before the CLR was signed: the CLR's proof
     // holds, the nested one fails, and so does the CLR.
@@ -80,6 +106,12 @@ fn clr_proof_and_each_nested_credential() {
         r.check("nested_credentials").unwrap().status,
         CheckStatus::Fail
     );
+    let forged = &r.check("nested_credentials").unwrap().nested[1];
+    assert_eq!(
+        (forged.name.as_str(), forged.outcome),
+        ("Course D (forged)", Outcome::Failed)
+    );
+    assert!(forged.reason.is_some());
     assert_eq!(r.outcome, Outcome::Failed);
 
     // The CLR itself changed after signing: its own signature fails.

@@ -6,7 +6,8 @@
 const invoke = (cmd, args) => window.__TAURI__.core.invoke(cmd, args);
 const $ = (id) => document.getElementById(id);
 
-const state = { page: 0, pageSize: 60, total: 0, allowRemote: false, current: null, searchTimer: 0 };
+// `online`: the learner's answer about online checks (null until asked).
+const state = { page: 0, pageSize: 60, total: 0, allowRemote: false, online: null, current: null, searchTimer: 0 };
 
 /** Builds an element; `text` sets textContent, other keys are attributes. */
 function el(tag, props = {}, ...children) {
@@ -41,11 +42,14 @@ function fmtDateTime(s) {
   return Number.isNaN(d.getTime()) ? String(s) : d.toLocaleString();
 }
 
-/** [css class, label] of a credential's verification state, colour and text. */
+/** [css class, label] of a credential's verification state, colour and text.
+ * Dates are compared with today each time it is shown: a credential that was
+ * valid when last checked and has expired since is shown expired. */
 function statusOf(item) {
+  const now = Date.now();
+  const ended = item.valid_until && Date.parse(item.valid_until) <= now;
+  if (ended && (item.outcome === 'verified' || item.outcome === 'warning')) return ['expired', 'Expired'];
   if (item.outcome === 'warning') {
-    const now = Date.now();
-    if (item.valid_until && Date.parse(item.valid_until) <= now) return ['expired', 'Expired'];
     if (item.valid_from && Date.parse(item.valid_from) > now) return ['warning', 'Not yet valid'];
     return ['warning', 'Needs attention'];
   }
@@ -119,13 +123,18 @@ function card(item) {
   const s = item;
   const issuer = s.issuer_name || s.issuer_id || 'Unknown issuer';
   const date = s.valid_from ? `Issued ${fmtDate(s.valid_from)}` : 'No issue date';
+  const nested = s.nested && s.nested.length
+    ? el('p', { class: 'nested', text: `Learner record of ${s.nested.length} achievement${s.nested.length === 1 ? '' : 's'}: ${s.nested.join(' · ')}` })
+    : '';
   const open = el('button', { class: 'open', type: 'button', 'data-id': String(item.id) },
     thumb(s),
     el('div', {},
       el('h3', { class: 'name', text: s.name }),
       el('p', { class: 'issuer', text: issuer }),
       el('p', { class: 'date', text: date }),
-      badge(item)));
+      nested,
+      badge(item),
+      el('p', { class: 'checked', text: `Checked ${fmtDate(item.verified_at)}` })));
   open.setAttribute('aria-label', `${s.name}, from ${issuer}, ${statusOf(item)[1]}`);
   open.addEventListener('click', () => openDetail(item.id));
   return el('li', { class: 'card', 'data-id': String(item.id) }, open);
@@ -149,7 +158,9 @@ async function refresh() {
 
 // ---- importing ----------------------------------------------------------
 
-function showResults(title, items) {
+/** Shows what an import (or a QR check) found; an import that needed the
+ * network asks, once, whether checks may go online. */
+function showResults(title, items, { ask = true } = {}) {
   $('results-title').textContent = title;
   const count = (r) => items.filter((i) => i.result === r).length;
   const parts = [];
@@ -164,6 +175,110 @@ function showResults(title, items) {
     el('span', { class: 'src', text: i.source }),
     el('span', { class: 'msg', text: i.message }))));
   $('results').hidden = false;
+  if (ask) askOnlineOnce(items);
+}
+
+// ---- online checks: asked once, the first time a check needs the network --
+
+/** What a check would fetch, in words, for the ask-once question. */
+function fetchPurpose(check) {
+  if (check.check === 'status') return 'the issuer\'s revocation list, to check whether it was revoked';
+  if (check.check === 'issuer') return 'the badge\'s issuer, to confirm who issued it';
+  if (/hosted assertion/.test(check.message)) return 'the badge as its issuer hosts it, to check that it is genuine';
+  if (check.check === 'signature') return 'the issuer\'s public key, to check the signature';
+  return 'a document this check needs';
+}
+
+/** The distinct [url, purpose] pairs checks would have fetched. */
+function wouldFetch(items) {
+  const seen = new Map();
+  for (const i of items) {
+    for (const c of i.checks || []) {
+      if (c.would_fetch && !seen.has(c.would_fetch)) seen.set(c.would_fetch, fetchPurpose(c));
+    }
+  }
+  return [...seen];
+}
+
+function hostOf(url) {
+  try { return new URL(url).host; } catch { return url; }
+}
+
+/** Asks once whether checks may go online, naming every site and address it would contact. */
+function askOnlineOnce(items) {
+  if (state.online !== null || $('online-ask').open) return;
+  const urls = wouldFetch(items);
+  if (!urls.length) return;
+  const hosts = [...new Set(urls.map(([u]) => hostOf(u)))];
+  const needing = items.filter((i) => (i.checks || []).some((c) => c.would_fetch));
+  const what = needing.length > 1 ? `${needing.length} credentials`
+    : needing[0].name ? `“${needing[0].name}”` : 'this credential';
+  $('oa-text').textContent = `To finish checking ${what}, Satchel would contact ${hosts.join(', ')} over the internet and fetch:`;
+  $('oa-urls').replaceChildren(...urls.map(([u, why]) => el('li', {},
+    el('span', { class: 'url', text: u }), el('span', { text: ` — ${why}.` }))));
+  $('online-ask').showModal();
+  $('oa-no').focus();
+}
+
+async function answerOnline(allow) {
+  if ($('online-ask').open) $('online-ask').close();
+  let answered;
+  try {
+    answered = await invoke('set_online_checks', { allow });
+  } catch (e) {
+    toast(`Could not save your answer: ${e}`, 8000);
+    return;
+  }
+  state.online = allow;
+  if (!allow) {
+    toast('Online checks stay off. Checks that need the internet are shown as not done; you can turn them on in Settings.', 6000);
+    return;
+  }
+  if (answered.results.length) showResults('Checked online', answered.results);
+  else toast(`Checked ${answered.rechecked} credential${answered.rechecked === 1 ? '' : 's'} online.`);
+  await refresh();
+  if (state.current && $('detail').open) await openDetail(state.current.id);
+}
+
+async function checkAll() {
+  $('s-check-all').disabled = true;
+  $('s-checked').textContent = 'Checking…';
+  try {
+    const r = await invoke('reverify_all');
+    const parts = [`Checked ${r.checked} credential${r.checked === 1 ? '' : 's'} ${r.online ? 'online' : 'offline'} just now`];
+    if (r.failed) parts.push(`${r.failed} failed`);
+    if (r.skipped_offline) parts.push(`${r.skipped_offline} need online checks to be complete`);
+    $('s-checked').textContent = `${parts.join('; ')}.`;
+    await refresh();
+  } catch (e) {
+    $('s-checked').textContent = `Could not check: ${e}`;
+  } finally {
+    $('s-check-all').disabled = false;
+  }
+}
+
+/** The addresses typed in Settings, one a line (commas too). */
+function typedEmails() {
+  return $('s-emails').value.split(/[\n,;]+/).map((e) => e.trim()).filter(Boolean);
+}
+
+async function saveEmails() {
+  const typed = typedEmails();
+  const bad = typed.filter((e) => !/^[^@\s]+@[^@\s]+$/.test(e));
+  if (bad.length) {
+    $('s-emails-status').textContent = `Not an email address: ${bad.join(', ')}`;
+    return;
+  }
+  try {
+    const kept = await invoke('set_recipient_emails', { emails: typed });
+    $('s-emails').value = kept.join('\n');
+    $('s-emails-status').textContent = kept.length
+      ? `Saved ${kept.length} address${kept.length === 1 ? '' : 'es'}; badges naming a recipient were checked again.`
+      : 'No addresses: the recipient of a badge is not checked.';
+    await refresh();
+  } catch (e) {
+    $('s-emails-status').textContent = `Could not save: ${e}`;
+  }
 }
 
 async function importFiles(files) {
@@ -217,10 +332,27 @@ function field(dl, label, value) {
 }
 
 function renderChecks(report) {
-  $('d-checked').textContent = `Last checked ${fmtDateTime(report.checked_at)}`;
+  $('d-checked').textContent = `Last checked ${fmtDateTime(report.checked_at)} · dates as of today`;
   $('d-checks').replaceChildren(...report.checks.map((c) => el('li', { 'data-check': c.check },
-    el('div', {}, el('div', { class: 'name', text: c.check.replace('_', ' ') }), el('div', { class: `st ${c.status}`, text: c.status })),
-    el('div', { class: 'msg', text: c.message }))));
+    el('div', {}, el('div', { class: 'name', text: c.check.replaceAll('_', ' ') }), el('div', { class: `st ${c.status}`, text: c.status })),
+    el('div', { class: 'msg', text: c.message }),
+    c.would_fetch
+      ? el('div', { class: 'would-fetch' }, el('span', { text: 'Online, this check would fetch ' }), el('span', { class: 'url', text: c.would_fetch }))
+      : '')));
+  renderNested(report);
+}
+
+/** A CLR's achievements, each with its own verification, under the record. */
+function renderNested(report) {
+  const check = report.checks.find((c) => c.check === 'nested_credentials');
+  const nested = (check && check.nested) || [];
+  $('d-nested-section').hidden = nested.length === 0;
+  $('d-nested-title').textContent = `In this record: ${nested.length} achievement${nested.length === 1 ? '' : 's'}`;
+  $('d-nested').replaceChildren(...nested.map((n) => el('li', {},
+    el('span', { class: 'n-name', text: n.name }),
+    badge({ outcome: n.outcome }),
+    n.issuer_name ? el('span', { class: 'n-issuer', text: `Issued by ${n.issuer_name}` }) : '',
+    n.reason ? el('span', { class: 'n-reason', text: n.reason }) : '')));
 }
 
 async function openDetail(id) {
@@ -274,6 +406,7 @@ async function reverifyCurrent() {
   $('d-badge').textContent = label;
   toast(`Re-verified: ${label}.`);
   await load();
+  askOnlineOnce([{ name: d.name, checks: report.checks }]);
 }
 
 function removeCurrent() {
@@ -455,6 +588,9 @@ async function loadSettings() {
   $('s-key').textContent = info.key_storage || 'Not created yet.';
   $('s-version').textContent = `Satchel ${info.version}`;
   $('s-remote').checked = info.allow_remote_images;
+  state.online = info.online_checks === undefined ? null : info.online_checks;
+  $('s-online').checked = info.online_checks === true;
+  $('s-emails').value = (info.recipient_emails || []).join('\n');
   $('s-backup-status').textContent = info.last_backup_at
     ? `Last backup: ${fmtDateTime(info.last_backup_at)}.`
     : 'This wallet has never been backed up.';
@@ -506,7 +642,7 @@ async function verifyQrBlobs(blobs) {
   }
   const items = await invoke('verify_qr_images', { images });
   closeQrDialog();
-  showResults('QR code check', items);
+  showResults('QR code check', items, { ask: false });
 }
 
 function openQrDialog() {
@@ -594,6 +730,13 @@ function wire() {
     state.allowRemote = ev.target.checked;
     await load();
   });
+  $('s-online').addEventListener('change', (ev) => answerOnline(ev.target.checked));
+  $('s-check-all').addEventListener('click', checkAll);
+  $('s-emails-save').addEventListener('click', saveEmails);
+  $('oa-yes').addEventListener('click', () => answerOnline(true));
+  $('oa-no').addEventListener('click', () => answerOnline(false));
+  // Escape is an answer too ("not now"): the question is asked only once.
+  $('online-ask').addEventListener('cancel', (ev) => { ev.preventDefault(); answerOnline(false); });
   document.addEventListener('keydown', (ev) => {
     if (presentKey(ev)) { ev.preventDefault(); return; }
     const typing = ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement && document.activeElement.tagName);
@@ -614,7 +757,7 @@ function wire() {
   });
   ev.listen('qr-results', (event) => {
     closeQrDialog();
-    showResults('QR code check', event.payload);
+    showResults('QR code check', event.payload, { ask: false });
   });
   ev.listen('import-results', async (event) => {
     $('toast').hidden = true;

@@ -7,13 +7,16 @@
 mod desktop;
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
+use chrono::Utc;
 use satchel::backup::{self, KeyOutcome};
 use satchel::export::{self, BundleOptions, Share};
 use satchel::holder::{Holder, OsKeyring, SecretStore};
-use satchel::import::{self, ImportOptions, ItemResult};
+use satchel::import::{self, Disposition, ImportOptions, ItemResult};
+use satchel::net;
 use satchel::qr;
+use satchel::registry::KnownIssuers;
 use satchel::report::{Outcome, Report};
 use satchel::store::{self, Issuer, ListQuery, Page, Record, Sort, Wallet};
 use satchel::verify::VerifyOptions;
@@ -29,6 +32,25 @@ struct AppState {
     /// Files dropped on the window are QR images to verify (the page's
     /// "Verify a QR code" dialog is open), not credentials to import.
     drop_is_qr: std::sync::atomic::AtomicBool,
+    /// What needed the network while the learner had not yet been asked
+    /// about online checks: done again online if they allow it.
+    pending: Mutex<Pending>,
+}
+
+/// Imports and stored credentials whose checks needed the network before the
+/// learner answered the ask-once question.
+#[derive(Default)]
+struct Pending {
+    /// Inputs refused for want of the network (imported again when allowed).
+    inputs: Vec<Input>,
+    /// Stored credentials with checks left undone (re-verified when allowed).
+    ids: Vec<i64>,
+}
+
+/// An import's input, kept to import it again.
+enum Input {
+    Bytes { name: String, bytes: Vec<u8> },
+    Path(PathBuf),
 }
 
 type CmdResult<T> = Result<T, String>;
@@ -46,10 +68,57 @@ impl AppState {
     }
 }
 
-fn import_options() -> ImportOptions {
+/// How to verify now for this wallet: online only when the learner allowed
+/// it, with the registries they trust and their email addresses.
+fn verify_options(w: &Wallet) -> VerifyOptions {
+    let online = w.online_checks().ok().flatten() == Some(true);
+    let fetcher = net::for_wallet(w.path(), online).unwrap_or_else(|e| {
+        eprintln!("satchel: online checks are unavailable: {e}");
+        Arc::new(net::Offline)
+    });
+    let mut opts = VerifyOptions::with_fetcher(Utc::now(), fetcher);
+    opts.known_issuers = Arc::new(KnownIssuers::load(w).unwrap_or_default());
+    opts.recipient_emails = w.recipient_emails().unwrap_or_default();
+    opts
+}
+
+fn import_options(w: &Wallet) -> ImportOptions {
     ImportOptions {
         keep_unverified: false,
-        verify: VerifyOptions::offline_now(),
+        verify: verify_options(w),
+    }
+}
+
+/// Whether any check of this result was left undone for want of the network.
+fn needs_network(item: &ItemResult) -> bool {
+    item.checks.iter().any(|c| c.would_fetch.is_some())
+}
+
+impl AppState {
+    /// Remembers what an import left undone for want of the network, while
+    /// the learner has not answered the question about online checks.
+    fn note_pending(&self, w: &Wallet, input: Input, results: &[ItemResult]) {
+        if w.online_checks().ok().flatten().is_some() {
+            return;
+        }
+        let Ok(mut pending) = self.pending.lock() else {
+            return;
+        };
+        let mut refused = false;
+        for item in results.iter().filter(|i| needs_network(i)) {
+            match (item.result, item.id) {
+                (Disposition::Imported | Disposition::Duplicate, Some(id))
+                    if !pending.ids.contains(&id) =>
+                {
+                    pending.ids.push(id);
+                }
+                (Disposition::Refused, _) => refused = true,
+                _ => {}
+            }
+        }
+        if refused {
+            pending.inputs.push(input);
+        }
     }
 }
 
@@ -101,10 +170,20 @@ fn stored(w: &Wallet, id: i64) -> CmdResult<Record> {
         .ok_or_else(|| format!("credential #{id} is no longer in the wallet"))
 }
 
+/// One credential, its dates checked against today (a credential that
+/// expired since its last check is shown expired; the other checks are as of
+/// that check, which the page names).
 #[tauri::command]
 fn get_credential(state: State<'_, AppState>, id: i64) -> CmdResult<Detail> {
     state.with(|w| {
-        let record = stored(w, id)?;
+        let mut record = stored(w, id)?;
+        if let Some(Ok(cred)) = satchel::formats::parse(&record.raw)
+            .ok()
+            .and_then(|items| items.into_iter().next())
+        {
+            record.report = satchel::verify::with_validity_as_of(&cred, &record.report, Utc::now());
+            record.listed.outcome = record.report.outcome;
+        }
         let raw_text = String::from_utf8_lossy(&record.raw).into_owned();
         Ok(Detail { record, raw_text })
     })
@@ -117,12 +196,24 @@ fn import_data(
     name: String,
     bytes: Vec<u8>,
 ) -> CmdResult<Vec<ItemResult>> {
-    state.with(|w| Ok(import::import_bytes(w, &name, &bytes, &import_options())))
+    state.with(|w| {
+        let results = import::import_bytes(w, &name, &bytes, &import_options(w));
+        state.note_pending(w, Input::Bytes { name, bytes }, &results);
+        Ok(results)
+    })
 }
 
 fn import_paths(state: &AppState, paths: &[PathBuf]) -> CmdResult<Vec<ItemResult>> {
-    let opts = import_options();
-    state.with(|w| Ok(import::import_files(w, paths, &opts)))
+    state.with(|w| {
+        let opts = import_options(w);
+        let mut all = Vec::new();
+        for path in paths {
+            let results = import::import_files(w, std::slice::from_ref(path), &opts);
+            state.note_pending(w, Input::Path(path.clone()), &results);
+            all.extend(results);
+        }
+        Ok(all)
+    })
 }
 
 /// Imports the files Satchel was started with ("Open with"), once: the page
@@ -161,7 +252,114 @@ async fn import_dialog(
 
 #[tauri::command]
 fn reverify(state: State<'_, AppState>, id: i64) -> CmdResult<Report> {
-    state.with(|w| import::reverify(w, id, &VerifyOptions::offline_now()).map_err(err))
+    state.with(|w| {
+        let opts = verify_options(w);
+        let report = import::reverify(w, id, &opts).map_err(err)?;
+        if w.online_checks().ok().flatten().is_none() && !report.would_fetch().is_empty() {
+            if let Ok(mut pending) = state.pending.lock() {
+                if !pending.ids.contains(&id) {
+                    pending.ids.push(id);
+                }
+            }
+        }
+        Ok(report)
+    })
+}
+
+/// What "Check all now" (or a change that needs every credential checked
+/// again) found.
+#[derive(Serialize)]
+struct CheckedAll {
+    checked: usize,
+    failed: usize,
+    /// Checks left undone for want of the network (online checks are off).
+    skipped_offline: usize,
+    online: bool,
+}
+
+/// Re-runs every check of the stored credentials with `ids`.
+fn reverify_ids(w: &mut Wallet, ids: &[i64]) -> CmdResult<CheckedAll> {
+    let opts = verify_options(w);
+    let mut out = CheckedAll {
+        checked: 0,
+        failed: 0,
+        skipped_offline: 0,
+        online: opts.online(),
+    };
+    for &id in ids {
+        let report = import::reverify(w, id, &opts).map_err(err)?;
+        out.checked += 1;
+        if report.outcome == Outcome::Failed {
+            out.failed += 1;
+        }
+        if !report.would_fetch().is_empty() {
+            out.skipped_offline += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// "Check all now": re-runs every check of every stored credential.
+#[tauri::command]
+fn reverify_all(state: State<'_, AppState>) -> CmdResult<CheckedAll> {
+    state.with(|w| {
+        let ids = w.ids().map_err(err)?;
+        reverify_ids(w, &ids)
+    })
+}
+
+/// What answering the ask-once question did.
+#[derive(Serialize)]
+struct Answered {
+    /// The inputs imported again online (empty when not allowed).
+    results: Vec<ItemResult>,
+    /// Stored credentials checked again online.
+    rechecked: usize,
+}
+
+/// The learner's answer to "Check credentials online?" (asked once), or the
+/// Settings switch. Allowed: what needed the network is done again online.
+#[tauri::command]
+fn set_online_checks(state: State<'_, AppState>, allow: bool) -> CmdResult<Answered> {
+    let pending = std::mem::take(&mut *state.pending.lock().map_err(err)?);
+    state.with(|w| {
+        w.set_online_checks(allow).map_err(err)?;
+        let mut answered = Answered {
+            results: Vec::new(),
+            rechecked: 0,
+        };
+        if !allow {
+            return Ok(answered);
+        }
+        let opts = import_options(w);
+        for input in pending.inputs {
+            answered.results.extend(match input {
+                Input::Bytes { name, bytes } => import::import_bytes(w, &name, &bytes, &opts),
+                Input::Path(path) => import::import_files(w, &[path], &opts),
+            });
+        }
+        answered.rechecked = reverify_ids(w, &pending.ids)?.checked;
+        Ok(answered)
+    })
+}
+
+/// Replaces the learner's email addresses (the `recipient` check), then
+/// checks again the credentials that name a recipient.
+#[tauri::command]
+fn set_recipient_emails(state: State<'_, AppState>, emails: Vec<String>) -> CmdResult<Vec<String>> {
+    state.with(|w| {
+        w.set_recipient_emails(&emails).map_err(err)?;
+        let mut named = Vec::new();
+        for id in w.ids().map_err(err)? {
+            if let Some(rec) = w.get(id).map_err(err)? {
+                if rec.report.check(satchel::report::CHECK_RECIPIENT).is_some() {
+                    named.push(id);
+                }
+            }
+        }
+        reverify_ids(w, &named)?;
+        w.recipient_emails().map_err(err)
+    })
 }
 
 #[tauri::command]
@@ -178,6 +376,10 @@ struct Info {
     key_file: Option<String>,
     key_storage: Option<String>,
     allow_remote_images: bool,
+    /// Whether online checks are allowed; `None` until the learner was asked.
+    online_checks: Option<bool>,
+    /// The learner's email addresses, for the `recipient` check.
+    recipient_emails: Vec<String>,
     learner_name: Option<String>,
     /// When the wallet was last backed up (RFC 3339), if ever.
     last_backup_at: Option<String>,
@@ -204,6 +406,8 @@ fn wallet_info(state: State<'_, AppState>) -> CmdResult<Info> {
             }),
             allow_remote_images: w.setting(ALLOW_REMOTE_IMAGES).map_err(err)?.as_deref()
                 == Some("true"),
+            online_checks: w.online_checks().map_err(err)?,
+            recipient_emails: w.recipient_emails().map_err(err)?,
             learner_name: w.setting(export::LEARNER_NAME_SETTING).map_err(err)?,
             last_backup_at: w.setting(backup::LAST_BACKUP_SETTING).map_err(err)?,
             backup_reminder: backup::needs_reminder(w).map_err(err)?,
@@ -371,13 +575,8 @@ async fn share_export(
     // Make the file first: a mistake is reported before asking where to save.
     let bytes = state.with(|w| {
         let holder = Holder::load_or_create(w.path()).map_err(err)?;
-        match export::share(
-            w,
-            &holder,
-            &request.ids,
-            &share,
-            &VerifyOptions::offline_now(),
-        ) {
+        let opts = verify_options(w);
+        match export::share(w, &holder, &request.ids, &share, &opts) {
             Err(export::ExportError::NoLearnerName) => {
                 Err("Type your name as it should appear on the portfolio.".to_string())
             }
@@ -441,16 +640,29 @@ struct QrImage {
 /// Reads the QR codes in the images (the parts of a multi-part code in any
 /// order) and verifies each credential they carry.
 #[tauri::command]
-fn verify_qr_images(images: Vec<QrImage>) -> CmdResult<Vec<ItemResult>> {
-    let opts = VerifyOptions::offline_now();
+fn verify_qr_images(
+    state: State<'_, AppState>,
+    images: Vec<QrImage>,
+) -> CmdResult<Vec<ItemResult>> {
+    Ok(verify_qr(&state, images))
+}
+
+/// Verifies QR images as someone else's credentials: online only when the
+/// learner allowed it, and without their email addresses (the badge is not
+/// theirs, so "issued to someone else" would say nothing).
+fn verify_qr(state: &AppState, images: Vec<QrImage>) -> Vec<ItemResult> {
+    let mut opts = state
+        .with(|w| Ok(verify_options(w)))
+        .unwrap_or_else(|_| VerifyOptions::offline_now());
+    opts.recipient_emails.clear();
     let images: Vec<(String, Vec<u8>)> = images.into_iter().map(|i| (i.name, i.bytes)).collect();
-    Ok(qr::read_images(&images)
+    qr::read_images(&images)
         .into_iter()
         .flat_map(|found| match found.result {
             Ok(cred) => import::verify_bytes(&found.source, &cred, &opts),
             Err(e) => vec![import::unreadable(found.source, e.to_string(), opts.now)],
         })
-        .collect())
+        .collect()
 }
 
 /// Where files dropped on the window go: QR verification while the page's
@@ -463,8 +675,8 @@ fn set_drop_target(state: State<'_, AppState>, qr: bool) {
 }
 
 /// Verifies the QR codes in dropped image files (size-capped reads).
-fn verify_qr_paths(paths: &[PathBuf]) -> Vec<ItemResult> {
-    let opts = VerifyOptions::offline_now();
+fn verify_qr_paths(state: &AppState, paths: &[PathBuf]) -> Vec<ItemResult> {
+    let now = Utc::now();
     let mut items = Vec::new();
     let mut images = Vec::new();
     for p in paths {
@@ -474,10 +686,10 @@ fn verify_qr_paths(paths: &[PathBuf]) -> Vec<ItemResult> {
                 name: source,
                 bytes,
             }),
-            Err(msg) => items.push(import::unreadable(source, msg, opts.now)),
+            Err(msg) => items.push(import::unreadable(source, msg, now)),
         }
     }
-    items.extend(verify_qr_images(images).unwrap_or_default());
+    items.extend(verify_qr(state, images));
     items
 }
 
@@ -502,7 +714,13 @@ fn first_paint(app: tauri::AppHandle, cards: u32) {
 
 fn main() {
     LAUNCHED.get_or_init(std::time::Instant::now);
-    let wallet_path = match store::resolve_wallet_path(None) {
+    // `--wallet=PATH` (tests open fresh wallets this way), else as the CLI.
+    let wallet_arg = std::env::args_os().skip(1).find_map(|a| {
+        a.to_str()
+            .and_then(|a| a.strip_prefix("--wallet="))
+            .map(PathBuf::from)
+    });
+    let wallet_path = match store::resolve_wallet_path(wallet_arg.as_deref()) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("satchel: {e}");
@@ -537,6 +755,7 @@ fn main() {
         .manage(AppState {
             wallet: Mutex::new(wallet),
             drop_is_qr: std::sync::atomic::AtomicBool::new(false),
+            pending: Mutex::default(),
         })
         .manage(desktop::OpenedFiles(Mutex::new(opened)))
         .menu(desktop::menu)
@@ -548,7 +767,7 @@ fn main() {
                     if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
                         let state = handle.state::<AppState>();
                         if state.drop_is_qr.load(std::sync::atomic::Ordering::Relaxed) {
-                            let _ = handle.emit("qr-results", verify_qr_paths(paths));
+                            let _ = handle.emit("qr-results", verify_qr_paths(&state, paths));
                         } else {
                             let results = import_paths(&state, paths);
                             let _ = handle.emit("import-results", results);
@@ -566,6 +785,9 @@ fn main() {
             import_dialog,
             import_opened_files,
             reverify,
+            reverify_all,
+            set_online_checks,
+            set_recipient_emails,
             remove_credential,
             wallet_info,
             set_allow_remote_images,

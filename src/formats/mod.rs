@@ -407,6 +407,24 @@ fn id_of(v: Option<&Value>) -> Option<String> {
 }
 
 /// The credential's first subject (VC allows an array).
+/// The credentials a CLR holds (`credentialSubject.verifiableCredential`,
+/// objects or VC-JWT strings), in order.
+pub fn clr_nested(json: &Value) -> Vec<&Value> {
+    let subjects: Vec<&Value> = match json.get("credentialSubject") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(s) => vec![s],
+        None => Vec::new(),
+    };
+    subjects
+        .into_iter()
+        .flat_map(|s| match s.get("verifiableCredential") {
+            Some(Value::Array(a)) => a.iter().collect(),
+            Some(one) => vec![one],
+            None => Vec::new(),
+        })
+        .collect()
+}
+
 fn subject(json: &Value) -> Option<&Value> {
     match json.get("credentialSubject")? {
         Value::Array(items) => items.first(),
@@ -481,11 +499,36 @@ pub struct Summary {
     pub alignments: Vec<Alignment>,
     /// Evidence attached to the credential.
     pub evidence: Vec<Evidence>,
+    /// For a Comprehensive Learner Record: the names of the credentials it
+    /// holds, in order (empty otherwise), so a CLR is shown with its achievements.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub nested: Vec<String>,
 }
 
 impl Summary {
     /// Reads the summary fields of a credential's JSON.
     pub fn of(json: &Value) -> Summary {
+        let mut summary = Summary::of_one(json);
+        if summary.types.iter().any(|t| t == "ClrCredential") {
+            summary.nested = clr_nested(json)
+                .into_iter()
+                .map(|v| match v {
+                    // A nested VC-JWT: its decoded credential's name.
+                    Value::String(token) => parse(token.as_bytes())
+                        .ok()
+                        .and_then(|mut items| items.drain(..).next())
+                        .and_then(Result::ok)
+                        .map(|c| Summary::of_one(&c.json).name)
+                        .unwrap_or_else(|| "Unreadable credential".to_string()),
+                    other => Summary::of_one(other).name,
+                })
+                .collect();
+        }
+        summary
+    }
+
+    /// The summary of one credential, without looking inside a CLR.
+    fn of_one(json: &Value) -> Summary {
         if ob2::is_assertion(json) {
             return Summary::of_ob2(json);
         }
@@ -544,6 +587,7 @@ impl Summary {
                     description: text(e.get("description")).or_else(|| text(e.get("narrative"))),
                 })
                 .collect(),
+            nested: Vec::new(),
         }
     }
 }
@@ -595,6 +639,7 @@ impl Summary {
                     description: text(e.get("description")).or_else(|| text(e.get("narrative"))),
                 })
                 .collect(),
+            nested: Vec::new(),
         }
     }
 }

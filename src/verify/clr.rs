@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use super::{Check, CheckStatus, Outcome, VerifyOptions, CHECK_NESTED};
+use super::{Check, CheckStatus, NestedCredential, Outcome, VerifyOptions, CHECK_NESTED};
 use crate::did::KeyResolver;
 use crate::formats::{self, Summary};
 
@@ -16,38 +16,14 @@ pub(super) fn is_clr(json: &Value) -> bool {
     formats::types(json).iter().any(|t| t == "ClrCredential")
 }
 
-/// The verification of one nested credential, for people.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NestedResult {
-    /// Its name.
-    pub name: String,
-    /// Its outcome.
-    pub outcome: Outcome,
-    /// Why, when not verified.
-    pub reason: Option<String>,
-}
-
 /// Verifies every credential nested in a CLR. Nested CLRs are not opened
 /// (a CLR inside a CLR inside … cannot recurse without bound).
 pub(super) fn nested_results(
     json: &Value,
     opts: &VerifyOptions,
     resolver: &dyn KeyResolver,
-) -> Vec<NestedResult> {
-    let subjects: Vec<&Value> = match json.get("credentialSubject") {
-        Some(Value::Array(a)) => a.iter().collect(),
-        Some(s) => vec![s],
-        None => Vec::new(),
-    };
-    let nested: Vec<&Value> = subjects
-        .iter()
-        .flat_map(|s| match s.get("verifiableCredential") {
-            Some(Value::Array(a)) => a.iter().collect(),
-            Some(one) => vec![one],
-            None => Vec::new(),
-        })
-        .collect();
-    nested
+) -> Vec<NestedCredential> {
+    formats::clr_nested(json)
         .into_iter()
         .map(|v| {
             let bytes = match v {
@@ -59,23 +35,30 @@ pub(super) fn nested_results(
                 items.pop().unwrap_or(Err(formats::FormatError::Empty))
             });
             match cred {
-                Ok(c) if is_clr(&c.json) => NestedResult {
-                    name: Summary::of(&c.json).name,
-                    outcome: Outcome::Unverifiable,
-                    reason: Some("a CLR nested in a CLR is not opened".into()),
-                },
+                Ok(c) if is_clr(&c.json) => {
+                    let summary = Summary::of(&c.json);
+                    NestedCredential {
+                        name: summary.name,
+                        issuer_name: summary.issuer_name,
+                        outcome: Outcome::Unverifiable,
+                        reason: Some("a CLR nested in a CLR is not opened".into()),
+                    }
+                }
                 Ok(c) => {
                     let report = super::verify_with(&c, opts, resolver);
                     let reason = (report.outcome != Outcome::Verified)
                         .then(|| crate::import::headline(&report));
-                    NestedResult {
-                        name: Summary::of(&c.json).name,
+                    let summary = Summary::of(&c.json);
+                    NestedCredential {
+                        name: summary.name,
+                        issuer_name: summary.issuer_name,
                         outcome: report.outcome,
                         reason,
                     }
                 }
-                Err(e) => NestedResult {
+                Err(e) => NestedCredential {
                     name: "Unreadable credential".into(),
+                    issuer_name: None,
                     outcome: Outcome::Failed,
                     reason: Some(e.to_string()),
                 },
@@ -85,7 +68,7 @@ pub(super) fn nested_results(
 }
 
 /// The `nested_credentials` check summarising the nested results.
-pub(super) fn nested_check(results: &[NestedResult]) -> Check {
+pub(super) fn nested_check(results: &[NestedCredential]) -> Check {
     if results.is_empty() {
         return Check::new(
             CHECK_NESTED,
@@ -130,5 +113,7 @@ pub(super) fn nested_check(results: &[NestedResult]) -> Check {
             ),
         )
     };
-    Check::new(CHECK_NESTED, status, format!("{head} {}", lines.join("; ")))
+    let mut check = Check::new(CHECK_NESTED, status, format!("{head} {}", lines.join("; ")));
+    check.nested = results.to_vec();
+    check
 }

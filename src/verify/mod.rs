@@ -119,6 +119,35 @@ pub fn verify_with(cred: &Credential, opts: &VerifyOptions, resolver: &dyn KeyRe
     Report::from_checks(checks, opts.now)
 }
 
+/// A stored report brought up to `now` for its dates: the `validity_period`
+/// check is recomputed (a credential that expired since it was checked says
+/// so) and the outcome derived again; every other check stays as it was
+/// checked, at `checked_at`. No key, list or network is needed, so this runs
+/// whenever a stored credential is shown.
+pub fn with_validity_as_of(cred: &Credential, report: &Report, now: DateTime<Utc>) -> Report {
+    let fresh = match &cred.envelope {
+        // Known only by its URL: the dates are in the fetched assertion.
+        Envelope::OpenBadges2(form) if matches!(**form, formats::ob2::Ob2Form::Url(_)) => {
+            return report.clone()
+        }
+        Envelope::OpenBadges2(_) => {
+            ob2::validity_check(&cred.json, &VerifyOptions::offline_at(now))
+        }
+        _ => validity_check(&cred.json, cred.model, now),
+    };
+    let mut checks = report.checks.clone();
+    match checks.iter_mut().find(|c| c.check == CHECK_VALIDITY) {
+        // A check skipped for want of the assertion stays skipped.
+        Some(c) if c.status != CheckStatus::Skip => *c = fresh,
+        _ => return report.clone(),
+    }
+    Report {
+        outcome: Outcome::from_checks(&checks),
+        checks,
+        checked_at: report.checked_at,
+    }
+}
+
 fn format_check(cred: &Credential) -> Check {
     let json = &cred.json;
     let model = match cred.model {
@@ -391,6 +420,40 @@ mod tests {
                 .message
                 .contains("Expired on 2024-01-01")
         );
+    }
+
+    #[test]
+    fn expiry_is_recomputed_when_shown() {
+        let c = cred(
+            r#"{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"issuer":"did:x:1","credentialSubject":{},"validFrom":"2024-01-01T00:00:00Z","validUntil":"2025-01-01T00:00:00Z"}"#,
+        );
+        let pass = |n: &str| Check::new(n, CheckStatus::Pass, "");
+        let checked_at = at("2024-06-01T00:00:00Z");
+        let stored = Report::from_checks(
+            vec![
+                pass(CHECK_FORMAT),
+                pass(CHECK_SIGNATURE),
+                pass(CHECK_ISSUER),
+                validity_check(&c.json, c.model, checked_at),
+            ],
+            checked_at,
+        );
+        assert_eq!(stored.outcome, Outcome::Verified);
+        // Shown later, after its end: expired, a warning; checked_at unchanged.
+        let later = with_validity_as_of(&c, &stored, at("2025-02-01T00:00:00Z"));
+        assert_eq!(later.outcome, Outcome::Warning);
+        let v = later.check(CHECK_VALIDITY).unwrap();
+        assert_eq!(v.status, CheckStatus::Warn);
+        assert!(v.message.contains("Expired on 2025-01-01"), "{}", v.message);
+        assert_eq!(later.checked_at, checked_at);
+        // Shown while still valid: as stored.
+        assert_eq!(with_validity_as_of(&c, &stored, checked_at), stored);
+        // A failure elsewhere still wins.
+        let mut failed = stored.clone();
+        failed.checks[1].status = CheckStatus::Fail;
+        failed.outcome = Outcome::Failed;
+        let later = with_validity_as_of(&c, &failed, at("2025-02-01T00:00:00Z"));
+        assert_eq!(later.outcome, Outcome::Failed);
     }
 
     #[test]

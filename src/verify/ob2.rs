@@ -365,7 +365,7 @@ fn ids(v: Option<&Value>) -> Vec<String> {
     }
 }
 
-fn validity_check(a: &Value, opts: &VerifyOptions) -> Check {
+pub(super) fn validity_check(a: &Value, opts: &VerifyOptions) -> Check {
     let date = |k: &str| {
         a.get(k)
             .and_then(Value::as_str)

@@ -34,3 +34,35 @@ export async function until(what, fn, ms = 15000) {
   }
   throw new Error(`timed out waiting for ${what} (last: ${last})`);
 }
+
+/** Starts the app at `application` (with launch `args`) and returns helpers
+ * bound to that WebDriver session. */
+export async function openApp(application, args = []) {
+  const { sessionId } = await wd('POST', '/session', {
+    capabilities: { alwaysMatch: { 'tauri:options': { application, args } } },
+  });
+  const s = (path) => `/session/${sessionId}${path}`;
+  const exec = (script, a = []) => wd('POST', s('/execute/sync'), { script, args: a });
+  const find = async (css) => {
+    const e = await wd('POST', s('/element'), { using: 'css selector', value: css });
+    return e[ELEMENT] ?? e.ELEMENT ?? Object.values(e)[0];
+  };
+  const click = async (css) => {
+    try {
+      return await wd('POST', s(`/element/${await find(css)}/click`), {});
+    } catch (e) {
+      throw new Error(`clicking ${css}: ${e.message}`);
+    }
+  };
+  return {
+    exec,
+    find,
+    click,
+    text: async (css) => wd('GET', s(`/element/${await find(css)}/text`)),
+    /** Types `text` into the element (key events, as a person would). */
+    type: async (css, text) => wd('POST', s(`/element/${await find(css)}/value`), { text }),
+    /** A PNG screenshot of the window, base64. */
+    screenshot: () => wd('GET', s('/screenshot')),
+    close: () => wd('DELETE', `/session/${sessionId}`).catch(() => {}),
+  };
+}

@@ -1,0 +1,196 @@
+//! A loopback HTTPS issuer for the app's end-to-end tests of online checks
+//! (`scripts/e2e.sh` starts it before the app; `tests/e2e/online.test.mjs`
+//! imports what it writes).
+//!
+//! `cargo run --example e2e_issuer -- DIR` writes into DIR:
+//! - `ca.pem`, the test CA (for `SATCHEL_EXTRA_CA_CERTS`) and `connect-to`,
+//!   the `SATCHEL_CONNECT_TO` value sending `issuer.example.edu:443` to this
+//!   server's ephemeral loopback port;
+//! - the credentials the tests import: `did-web-badge.json` (a did:web issuer
+//!   with a Bitstring status entry that is clear), `revoked-badge.json` (a
+//!   did:key issuer, so it verifies offline, whose status list says revoked),
+//!   `clr.json` (a CLR holding two achievements) and `recipient-badge.json`
+//!   (issued to a salted-hashed email address);
+//! - `ready` last, when the server answers;
+//!
+//! then serves the DID document and the status lists until it is killed. The
+//! server is the tests' own (`tests/common/https.rs`): a fresh test CA each
+//! run, reached only through the two documented overrides. Keys are fixed
+//! test keys; nothing here is anyone's real credential.
+
+#[allow(dead_code)]
+#[path = "../tests/common/https.rs"]
+mod https;
+
+use std::path::PathBuf;
+
+use ed25519_dalek::SigningKey;
+use https::{Reply, TestServer};
+use satchel::did;
+use satchel::proof::{self, Cryptosuite, ProofOptions};
+use satchel::verify::status::encode_list;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+const HOST: &str = "issuer.example.edu";
+const DID_WEB: &str = "did:web:issuer.example.edu";
+const DID_JSON: &str = "https://issuer.example.edu/.well-known/did.json";
+const WEB_LIST: &str = "https://issuer.example.edu/status/web";
+const KEY_LIST: &str = "https://issuer.example.edu/status/registrar";
+const OB3_CONTEXT: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
+const CLR_CONTEXT: &str = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json";
+/// The learner's address the recipient badge is issued to (salted, hashed).
+const LEARNER_EMAIL: &str = "learner@example.org";
+
+fn key(n: u8) -> SigningKey {
+    SigningKey::from_bytes(&[n; 32])
+}
+
+fn sign(doc: &Value, key: &SigningKey, vm: &str) -> Value {
+    proof::sign(
+        doc,
+        key,
+        &ProofOptions {
+            suite: Cryptosuite::EddsaRdfc2022,
+            verification_method: vm.into(),
+            proof_purpose: "assertionMethod".into(),
+            created: Some("2026-01-10T09:00:00Z".into()),
+            challenge: None,
+            domain: None,
+        },
+    )
+    .expect("signing a fixture")
+}
+
+fn sign_did_key(doc: &Value, key: &SigningKey) -> Value {
+    let did = did::did_key_from_public(&key.verifying_key());
+    sign(doc, key, &did::did_key_verification_method(&did))
+}
+
+/// An Open Badges 3.0 credential of `issuer` named `name`.
+fn badge(issuer: &str, issuer_name: &str, n: usize, name: &str) -> Value {
+    json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2", OB3_CONTEXT],
+        "id": format!("urn:uuid:7e2e0000-0000-4000-8000-{n:012}"),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": name,
+        "issuer": {"id": issuer, "type": ["Profile"], "name": issuer_name},
+        "validFrom": "2026-01-10T09:00:00Z",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": format!("https://issuer.example.edu/achievements/{n}"),
+                "type": ["Achievement"],
+                "name": name,
+                "description": format!("End-to-end test achievement {n}."),
+                "criteria": {"narrative": "Completed the test course."}
+            }
+        }
+    })
+}
+
+fn status_entry(list: &str, index: usize) -> Value {
+    json!({"id": format!("{list}#{index}"), "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation", "statusListIndex": index.to_string(),
+        "statusListCredential": list})
+}
+
+/// A revocation list of `issuer` with the bits `set`.
+fn status_list(issuer: &str, url: &str, set: &[usize]) -> Value {
+    let mut bits = vec![0u8; 16 * 1024];
+    for i in set {
+        bits[i / 8] |= 0x80 >> (i % 8);
+    }
+    json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer,
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": format!("{url}#list"), "type": "BitstringStatusList",
+            "statusPurpose": "revocation", "encodedList": encode_list(&bits)}
+    })
+}
+
+fn main() {
+    let Some(dir) = std::env::args_os().nth(1).map(PathBuf::from) else {
+        eprintln!("usage: e2e_issuer DIR");
+        std::process::exit(2);
+    };
+    std::fs::create_dir_all(&dir).expect("the output folder");
+    let write = |name: &str, v: &Value| {
+        std::fs::write(dir.join(name), serde_json::to_vec_pretty(v).unwrap()).expect("writing");
+    };
+
+    // The did:web issuer: its DID document and a status list with nothing set.
+    let web = key(61);
+    let web_vm = format!("{DID_WEB}#key-1");
+    let did_doc = json!({
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": DID_WEB,
+        "verificationMethod": [{"id": web_vm, "type": "Multikey", "controller": DID_WEB,
+            "publicKeyMultibase": did::multibase_ed25519(&web.verifying_key())}],
+        "assertionMethod": [web_vm]
+    });
+    let mut web_badge = badge(DID_WEB, "Web Issuer University ®", 1, "Web Accessibility ®");
+    web_badge["credentialStatus"] = status_entry(WEB_LIST, 3);
+    write("did-web-badge.json", &sign(&web_badge, &web, &web_vm));
+    let web_list = sign(&status_list(DID_WEB, WEB_LIST, &[7]), &web, &web_vm);
+
+    // A did:key registrar (verifies offline) whose list revokes its badge.
+    let registrar = key(62);
+    let registrar_did = did::did_key_from_public(&registrar.verifying_key());
+    let mut revoked = badge(
+        &registrar_did,
+        "Registrar Office",
+        2,
+        "Withdrawn Certificate",
+    );
+    revoked["credentialStatus"] = status_entry(KEY_LIST, 5);
+    write("revoked-badge.json", &sign_did_key(&revoked, &registrar));
+    let registrar_list = sign_did_key(&status_list(&registrar_did, KEY_LIST, &[5]), &registrar);
+
+    // A CLR of the registrar holding two achievements.
+    let courses = [(3, "Course A: Statistics"), (4, "Course B: Ethics")].map(|(n, name)| {
+        sign_did_key(
+            &badge(&registrar_did, "Registrar Office", n, name),
+            &registrar,
+        )
+    });
+    let clr = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2", CLR_CONTEXT, OB3_CONTEXT],
+        "id": "urn:uuid:7e2e0000-0000-4000-8000-0000000000c1",
+        "type": ["VerifiableCredential", "ClrCredential"],
+        "issuer": {"id": registrar_did, "type": ["Profile"], "name": "Registrar Office"},
+        "validFrom": "2026-01-10T09:00:00Z",
+        "name": "Transcript 2026",
+        "credentialSubject": {"type": ["ClrSubject"], "verifiableCredential": courses}
+    });
+    write("clr.json", &sign_did_key(&clr, &registrar));
+
+    // A badge naming its recipient by salted SHA-256 of an email address.
+    let salt = "e2e-salt";
+    let digest = Sha256::digest(format!("{LEARNER_EMAIL}{salt}").as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let mut mine = badge(&registrar_did, "Registrar Office", 5, "Badge for a Learner");
+    mine["credentialSubject"]["identifier"] = json!([{"type": "IdentityObject",
+        "identityType": "emailAddress", "hashed": true, "salt": salt,
+        "identityHash": format!("sha256${hex}")}]);
+    write("recipient-badge.json", &sign_did_key(&mine, &registrar));
+
+    let server = TestServer::start(&[HOST]);
+    let vc = "application/vc+ld+json";
+    server.serve(DID_JSON, Reply::json("application/did+json", &did_doc));
+    server.serve(WEB_LIST, Reply::json(vc, &web_list));
+    server.serve(KEY_LIST, Reply::json(vc, &registrar_list));
+    std::fs::write(dir.join("ca.pem"), &server.ca_pem).expect("writing ca.pem");
+    std::fs::write(dir.join("connect-to"), server.connect_to()).expect("writing connect-to");
+    std::fs::write(dir.join("ready"), format!("{}\n", server.port)).expect("writing ready");
+    eprintln!(
+        "e2e_issuer: serving https://{HOST}/ on 127.0.0.1:{}",
+        server.port
+    );
+    loop {
+        std::thread::park();
+    }
+}
