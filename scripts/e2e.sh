@@ -22,9 +22,7 @@ mkdir -p "$SATCHEL_SAVE_DIR"
 # The file Restore… opens instead of asking (the test puts a backup there).
 export SATCHEL_OPEN_FILE="$WORK/restore.age"
 
-# A free X display and WebDriver port.
-DISPLAY_NUM=99
-while [ -e "/tmp/.X11-unix/X$DISPLAY_NUM" ] || [ -e "/tmp/.X$DISPLAY_NUM-lock" ]; do DISPLAY_NUM=$((DISPLAY_NUM + 1)); done
+# A free WebDriver port (Xvfb picks its own free display below).
 PORT=4444
 while (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; do PORT=$((PORT + 1)); done
 
@@ -50,9 +48,17 @@ SATCHEL_CONNECT_TO="$(cat "$SATCHEL_E2E_ISSUER/connect-to")"
 export SATCHEL_CONNECT_TO
 export SATCHEL_EXTRA_CA_CERTS="$SATCHEL_E2E_ISSUER/ca.pem"
 
-Xvfb ":$DISPLAY_NUM" -screen 0 1280x860x24 -nolisten tcp >"$WORK/xvfb.log" 2>&1 &
+# -displayfd: Xvfb takes a free display itself and says which once it is
+# ready, so two runs on one machine never share (and kill) one display.
+Xvfb -displayfd 3 -screen 0 1280x860x24 -nolisten tcp 3>"$WORK/display" >"$WORK/xvfb.log" 2>&1 &
 XVFB=$!
-export DISPLAY=":$DISPLAY_NUM"
+for _ in $(seq 1 100); do
+  [ -s "$WORK/display" ] && break
+  sleep 0.1
+done
+[ -s "$WORK/display" ] || { echo "e2e: Xvfb did not start" >&2; cat "$WORK/xvfb.log" >&2; exit 1; }
+DISPLAY=":$(tr -d '[:space:]' <"$WORK/display")"
+export DISPLAY
 tauri-driver --port "$PORT" >"$WORK/driver.log" 2>&1 &
 DRIVER=$!
 
