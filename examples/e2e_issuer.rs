@@ -9,8 +9,9 @@
 //! - the credentials the tests import: `did-web-badge.json` (a did:web issuer
 //!   with a Bitstring status entry that is clear), `revoked-badge.json` (a
 //!   did:key issuer, so it verifies offline, whose status list says revoked),
-//!   `clr.json` (a CLR holding two achievements) and `recipient-badge.json`
-//!   (issued to a salted-hashed email address);
+//!   `clr.json` (a CLR holding two achievements), `recipient-badge.json`
+//!   (issued to a salted-hashed email address) and `expiring-badge.json`
+//!   (valid from 30 days ago until yesterday, by this machine's clock);
 //! - `ready` last, when the server answers;
 //!
 //! then serves the DID document and the status lists until it is killed. The
@@ -177,6 +178,18 @@ fn main() {
         "identityType": "emailAddress", "hashed": true, "salt": salt,
         "identityHash": format!("sha256${hex}")}]);
     write("recipient-badge.json", &sign_did_key(&mine, &registrar));
+
+    // A badge that expired yesterday (dates relative to today, so the test
+    // can import it as of a day it was valid and see it shown expired now).
+    let day = |days: i64| {
+        (chrono::Utc::now() + chrono::Duration::days(days))
+            .format("%Y-%m-%dT00:00:00Z")
+            .to_string()
+    };
+    let mut expiring = badge(&registrar_did, "Registrar Office", 6, "Expiring Pass");
+    expiring["validFrom"] = day(-30).into();
+    expiring["validUntil"] = day(-1).into();
+    write("expiring-badge.json", &sign_did_key(&expiring, &registrar));
 
     let server = TestServer::start(&[HOST]);
     let vc = "application/vc+ld+json";

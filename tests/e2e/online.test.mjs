@@ -259,3 +259,25 @@ test('a CLR is shown grouped with its achievements, each verified', async () => 
   await closeDetail(app);
   await stop(app);
 });
+
+test('expiry is compared with today whenever a credential is shown', async () => {
+  const wallet = join(mkdtempSync(join(tmpdir(), 'satchel-expiry-')), 'wallet.sqlite3');
+  // Checked (by the CLI, same wallet) on a day it was valid; it expired since.
+  const file = join(ISSUER, 'expiring-badge.json');
+  const { validFrom, validUntil } = JSON.parse(fixture('expiring-badge.json'));
+  const then = new Date((Date.parse(validFrom) + Date.parse(validUntil)) / 2).toISOString();
+  const imported = spawnSync(CLI, ['--wallet', wallet, '--at', then, 'import', file, '--json'], { encoding: 'utf8' });
+  assert.equal(imported.status, 0, imported.stderr);
+  assert.equal(JSON.parse(imported.stdout)[0].outcome, 'verified', 'valid on the day it was checked');
+  const app = await start(wallet);
+  assert.equal(await inCard(app, 'Expiring Pass', '.badge'), 'Expired');
+  await openCard(app, 'Expiring Pass');
+  assert.equal(await app.text('#d-badge'), 'Expired');
+  const [st, msg] = await check(app, 'validity_period');
+  assert.equal(st, 'warn');
+  assert.match(msg, /^Expired on /);
+  // The other checks are as of the last check, which the detail names.
+  assert.match(await app.text('#d-checked'), /^Last checked .* · dates as of today$/);
+  await closeDetail(app);
+  await stop(app);
+});
