@@ -91,6 +91,8 @@ fn varied_wallet(dir: &Path) -> PathBuf {
     ok(&run(&wallet, &["whoami"], None));
     let w = satchel::store::Wallet::open(&wallet).unwrap();
     w.set_setting("learner_name", "Ada Lovelace").unwrap();
+    // The learner's answer about online checks (the app's Settings switch).
+    w.set_online_checks(true).unwrap();
     // Email addresses and a trusted registry are settings too.
     ok(&run(
         &wallet,
@@ -214,6 +216,7 @@ fn round_trip_into_a_fresh_wallet_gives_everything_back() {
         Some("Ada Lovelace")
     );
     assert_eq!(wc.recipient_emails().unwrap(), ["ada@example.org"]);
+    assert_eq!(wc.online_checks().unwrap(), Some(true));
     assert_eq!(registry_names(&fresh), ["Ada's registry"]);
     // And the same verification outcomes, credential by credential.
     let got = outcomes(&fresh);
