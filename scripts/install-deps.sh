@@ -31,11 +31,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The Tauri bundler that makes the Debian package (scripts/package.sh).
-if ! cargo tauri --version >/dev/null 2>&1; then
-  echo "install-deps: cargo install tauri-cli"
-  cargo install tauri-cli --locked --version '^2' --quiet
-fi
+# The Tauri bundler that makes the Debian package (scripts/package.sh): npm's
+# prebuilt binary, pinned in packaging/package-lock.json (seconds, where
+# `cargo install tauri-cli` took 15-23 minutes on 2 cores).
+(cd packaging && npm ci --no-audit --no-fund --loglevel=error)
 
 if ! command -v tauri-driver >/dev/null 2>&1; then
   echo "install-deps: cargo install tauri-driver"

@@ -60,8 +60,11 @@ files="$(
 )"
 echo '{"bundle": {"linux": {"deb": {"files": {'"$files"'}}}}}' | jq . >"$STAGE/package.conf.json"
 
-# `tauri bundle` packages what is built; it compiles nothing.
-(cd src-tauri && CARGO_TARGET_DIR="$STAGE" cargo tauri bundle --ci --debug --bundles deb --config "$STAGE/package.conf.json")
+# `tauri bundle` packages what is built; it compiles nothing. The bundler is
+# npm's prebuilt @tauri-apps/cli (scripts/install-deps.sh installs it).
+TAURI="$PWD/packaging/node_modules/.bin/tauri"
+[ -x "$TAURI" ] || (cd packaging && npm ci --no-audit --no-fund --loglevel=error)
+(cd src-tauri && CARGO_TARGET_DIR="$STAGE" "$TAURI" bundle --ci --debug --bundles deb --config "$STAGE/package.conf.json")
 
 OUT="$CARGO_TARGET_DIR/debian"
 mkdir -p "$OUT"

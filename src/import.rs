@@ -217,7 +217,7 @@ pub type Input = (String, Result<Vec<u8>, String>);
 /// is the slow part and needs no wallet, so it runs in parallel; whatever
 /// `sink` does (storing) stays on one thread, in order. An input that could
 /// not be read reaches `sink` as its final result.
-pub fn check_in_parallel<R, S>(count: usize, read: R, opts: &VerifyOptions, mut sink: S)
+pub fn check_in_parallel<R, S>(count: usize, read: R, opts: &VerifyOptions, sink: S)
 where
     R: Fn(usize) -> Input + Sync,
     S: FnMut(usize, Result<Vec<Checked>, ItemResult>),
@@ -229,38 +229,7 @@ where
             Err(msg) => Err(unreadable(source, msg, opts.now)),
         }
     };
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(count);
-    if workers <= 1 {
-        (0..count).for_each(|i| sink(i, check(i)));
-        return;
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let (tx, rx) = std::sync::mpsc::sync_channel(workers * 4);
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            let tx = tx.clone();
-            let (next, check) = (&next, &check);
-            scope.spawn(move || loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if i >= count || tx.send((i, check(i))).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(tx);
-        // Workers take inputs in order, so few results wait here for an earlier one.
-        let mut waiting = std::collections::BTreeMap::new();
-        let mut due = 0;
-        for (i, checked) in rx {
-            waiting.insert(i, checked);
-            while let Some(checked) = waiting.remove(&due) {
-                sink(due, checked);
-                due += 1;
-            }
-        }
-    });
+    crate::parallel::map_ordered(count, check, sink);
 }
 
 /// Imports a batch of inputs: verified on every core, stored in input order,

@@ -14,6 +14,7 @@ pub mod holder;
 pub mod import;
 pub mod jws;
 pub mod net;
+pub mod parallel;
 pub mod proof;
 pub mod registry;
 pub mod report;

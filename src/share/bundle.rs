@@ -147,18 +147,30 @@ pub fn verify_bundle(
         Some(one @ Value::Object(_)) => vec![one.clone()],
         _ => return Err(ExportError::NotBundle("it holds no credentials".into())),
     };
-    let holder = holder_check(&vp, expect);
-    Ok(creds
-        .iter()
+    // The learner's proof covers every credential, so checking it costs about
+    // as much as checking all of them: it runs beside them, not before.
+    enum Done {
+        Holder(Check),
+        Credential(Report),
+    }
+    let mut holder = None;
+    let mut reports = Vec::with_capacity(creds.len());
+    crate::parallel::map_ordered(
+        creds.len() + 1,
+        |job| match job.checked_sub(1) {
+            None => Done::Holder(holder_check(&vp, expect)),
+            Some(i) => Done::Credential(credential_report(&creds[i], opts)),
+        },
+        |_, done| match done {
+            Done::Holder(check) => holder = Some(check),
+            Done::Credential(report) => reports.push(report),
+        },
+    );
+    let holder = holder.expect("job 0 is the holder check and always runs");
+    Ok(reports
+        .into_iter()
         .enumerate()
-        .map(|(i, c)| {
-            let raw = serde_json::to_vec(c).unwrap_or_default();
-            let mut report = match formats::parse(&raw).map(|mut items| items.remove(0)) {
-                Ok(Ok(cred)) => verify::verify_credential(&cred, opts),
-                Ok(Err(e)) | Err(e) => {
-                    Report::unreadable(&format!("Not a readable credential: {e}."), opts.now)
-                }
-            };
+        .map(|(i, mut report)| {
             report.checks.push(holder.clone());
             let report = Report::from_checks(report.checks, report.checked_at);
             ItemResult {
@@ -171,4 +183,16 @@ pub fn verify_bundle(
             }
         })
         .collect())
+}
+
+/// The report of one credential of a bundle, before the holder check.
+fn credential_report(credential: &Value, opts: &VerifyOptions) -> Report {
+    let raw = serde_json::to_vec(credential).unwrap_or_default();
+    match formats::parse(&raw).map(|items| items.into_iter().next()) {
+        Ok(Some(Ok(cred))) => verify::verify_credential(&cred, opts),
+        Ok(Some(Err(e))) | Err(e) => {
+            Report::unreadable(&format!("Not a readable credential: {e}."), opts.now)
+        }
+        Ok(None) => Report::unreadable("Not a readable credential: it is empty.", opts.now),
+    }
 }
