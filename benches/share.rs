@@ -4,6 +4,10 @@
 //!
 //! Run: `cargo bench --bench share`.
 
+// The allocator the satchel binaries install, so the numbers are theirs.
+#[global_allocator]
+static ALLOCATOR: satchel::Allocator = satchel::Allocator;
+
 use std::path::PathBuf;
 
 use chrono::Utc;

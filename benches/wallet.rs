@@ -5,6 +5,10 @@
 //!
 //! Run: `cargo bench --bench wallet`. Prints one line per measurement.
 
+// The allocator the satchel binaries install, so the numbers are theirs.
+#[global_allocator]
+static ALLOCATOR: satchel::Allocator = satchel::Allocator;
+
 use std::time::{Duration, Instant};
 
 use chrono::Utc;

@@ -5,6 +5,11 @@
 //! stored record ([`store`], composed by [`import`]) → export. See
 //! `ARCHITECTURE.md` for the map and the invariant each module keeps.
 
+/// The memory allocator Satchel's programs install (`#[global_allocator]` in
+/// the CLI, the desktop app and the benches): JSON-LD processing makes many
+/// small strings, and glibc's malloc and free took a third of verification time.
+pub use mimalloc::MiMalloc as Allocator;
+
 pub mod backup;
 pub mod canon;
 pub mod contexts;

@@ -712,6 +712,9 @@ fn first_paint(app: tauri::AppHandle, cards: u32) {
     }
 }
 
+#[global_allocator]
+static ALLOCATOR: satchel::Allocator = satchel::Allocator;
+
 fn main() {
     LAUNCHED.get_or_init(std::time::Instant::now);
     // `--wallet=PATH` (tests open fresh wallets this way), else as the CLI.
