@@ -14,7 +14,7 @@ n="${1:-440}"
 target="${CARGO_TARGET_DIR:-target}"
 satchel="$target/release/satchel"
 example="$target/release/examples/write_credentials"
-[ -x "$satchel" ] && [ -x "$example" ] || cargo build --release --bin satchel --example write_credentials
+[ -x "$satchel" ] && [ -x "$example" ] || cargo build --release --locked -p satchel --bin satchel --example write_credentials
 [ -d scripts/verify-with-digitalbazaar/node_modules ] || { echo "run npm ci in scripts/verify-with-digitalbazaar first" >&2; exit 2; }
 
 work="$(mktemp -d)"

@@ -293,6 +293,9 @@ impl<E: std::fmt::Display> From<E> for Fatal {
     }
 }
 
+#[global_allocator]
+static ALLOCATOR: satchel::Allocator = satchel::Allocator;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
