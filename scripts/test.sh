@@ -42,6 +42,8 @@ export SATCHEL_REQUIRE_REFERENCE=1
 echo "== format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The About box's licence list must name every bundled crate.
+bash scripts/licenses.sh --check || { echo "run scripts/licenses.sh and commit the list" >&2; exit 1; }
 
 echo "== library, CLI and integration tests"
 cargo test --workspace --locked 2>&1 | tee "$LOGS/cargo-test.log"
