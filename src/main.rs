@@ -437,6 +437,7 @@ fn write_human(out: &mut impl Write, items: &[ItemResult]) -> std::io::Result<()
     Ok(())
 }
 
+/// Runs one command: each has its own function.
 fn run(cli: &Cli) -> Result<bool, Fatal> {
     if let Command::Registry { what } = &cli.command {
         return registry(cli, what);
@@ -447,87 +448,8 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
         Command::Import {
             files,
             keep_unverified,
-        } => {
-            let mut wallet = open_wallet(cli)?;
-            let iopts = ImportOptions {
-                keep_unverified: *keep_unverified,
-                verify: opts.clone(),
-            };
-            // Without --json each result is printed (and flushed) as soon as it
-            // is committed, so a reader knows what is stored even if the batch
-            // is interrupted; --json prints the whole array at the end.
-            let mut progress = progress_printer(files.len());
-            let mut out = std::io::stdout().lock();
-            let mut write_error = None;
-            let items = import::import_batch(
-                &mut wallet,
-                files.len(),
-                |i| read_nth(files, i),
-                &iopts,
-                |done, latest| {
-                    if !cli.json && write_error.is_none() {
-                        write_error = write_human(&mut out, latest)
-                            .and_then(|()| out.flush())
-                            .err();
-                    }
-                    progress(done);
-                },
-            );
-            drop(out);
-            if let Some(e) = write_error {
-                return Err(e.into());
-            }
-            let ok = if cli.json {
-                print_items(cli, &items)?
-            } else {
-                items.iter().all(ItemResult::ok)
-            };
-            let count = |d| items.iter().filter(|i| i.result == d).count();
-            eprintln!(
-                "satchel: {} imported, {} duplicates, {} refused, {} errors",
-                count(import::Disposition::Imported),
-                count(import::Disposition::Duplicate),
-                count(import::Disposition::Refused),
-                count(import::Disposition::Error),
-            );
-            Ok(ok)
-        }
-        Command::Verify { files } => {
-            // Say which verified credentials are already in the wallet, without creating one.
-            let path = store::resolve_wallet_path(cli.wallet.as_deref())?;
-            let wallet = if path.exists() {
-                Wallet::open(&path).ok()
-            } else {
-                None
-            };
-            let mut items = Vec::new();
-            let mut progress = progress_printer(files.len());
-            import::check_in_parallel(
-                files.len(),
-                |i| read_nth(files, i),
-                &opts,
-                |i, checked| {
-                    match checked {
-                        Ok(checked) => items.extend(checked.into_iter().map(|c| {
-                            let id = match (&wallet, &c.credential) {
-                                (Some(w), Ok(cred)) => w
-                                    .find_by_content_key(&import::content_key(cred))
-                                    .ok()
-                                    .flatten(),
-                                _ => None,
-                            };
-                            ItemResult {
-                                id,
-                                ..c.into_result()
-                            }
-                        })),
-                        Err(unreadable) => items.push(unreadable),
-                    }
-                    progress(i + 1);
-                },
-            );
-            print_items(cli, &items)
-        }
+        } => import_files(cli, files, *keep_unverified, &opts),
+        Command::Verify { files } => verify_files(cli, files, &opts),
         Command::List {
             search,
             issuer,
@@ -535,9 +457,9 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
             sort,
             limit,
             offset,
-        } => {
-            let wallet = open_wallet(cli)?;
-            let page = wallet.list(&ListQuery {
+        } => list(
+            cli,
+            &ListQuery {
                 search: search.clone(),
                 issuer: issuer.clone(),
                 outcome: outcome.map(Outcome::from),
@@ -548,191 +470,20 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
                 },
                 limit: *limit,
                 offset: *offset,
-            })?;
-            let mut out = std::io::stdout().lock();
-            if cli.json {
-                serde_json::to_writer_pretty(&mut out, &page.items)?;
-                writeln!(out)?;
-            } else {
-                for l in &page.items {
-                    let s = &l.summary;
-                    writeln!(
-                        out,
-                        "#{:<5} {:<13} {}  ({}, {})",
-                        l.id,
-                        l.outcome.as_str(),
-                        s.name,
-                        s.issuer_name
-                            .as_deref()
-                            .or(s.issuer_id.as_deref())
-                            .unwrap_or("unknown issuer"),
-                        s.valid_from.as_deref().unwrap_or("no date"),
-                    )?;
-                }
-                eprintln!(
-                    "satchel: {} of {} credentials",
-                    page.items.len(),
-                    page.total
-                );
-            }
-            Ok(true)
-        }
-        Command::Show { id } => {
-            let wallet = open_wallet(cli)?;
-            let Some(rec) = wallet.get(*id)? else {
-                eprintln!("satchel: no credential with id {id}");
-                return Ok(false);
-            };
-            let mut out = std::io::stdout().lock();
-            if cli.json {
-                // The decoded credential, whatever it came in (JSON, a JWT, an image).
-                let credential = satchel::formats::parse(&rec.raw)
-                    .ok()
-                    .and_then(|items| items.into_iter().next())
-                    .and_then(Result::ok)
-                    .map_or(serde_json::Value::Null, |c| c.json);
-                let mut v = serde_json::to_value(&rec)?;
-                v["credential"] = credential;
-                serde_json::to_writer_pretty(&mut out, &v)?;
-                writeln!(out)?;
-            } else {
-                let s = &rec.listed.summary;
-                writeln!(out, "#{} {}", rec.listed.id, s.name)?;
-                let field =
-                    |out: &mut dyn Write, k: &str, v: &Option<String>| -> std::io::Result<()> {
-                        match v {
-                            Some(v) => writeln!(out, "  {k:<12} {v}"),
-                            None => Ok(()),
-                        }
-                    };
-                field(&mut out, "achievement", &s.achievement_name)?;
-                field(&mut out, "description", &s.description)?;
-                field(&mut out, "criteria", &s.criteria)?;
-                field(&mut out, "issuer", &s.issuer_name)?;
-                field(&mut out, "issuer id", &s.issuer_id)?;
-                field(&mut out, "subject", &s.subject_id)?;
-                field(&mut out, "valid from", &s.valid_from)?;
-                field(&mut out, "valid until", &s.valid_until)?;
-                writeln!(out, "  {:<12} {}", "sha256", rec.sha256)?;
-                writeln!(
-                    out,
-                    "  {:<12} {} (checked {})",
-                    "outcome",
-                    rec.report.outcome.as_str(),
-                    rec.report.checked_at
-                )?;
-                for c in &rec.report.checks {
-                    writeln!(
-                        out,
-                        "    [{:<4}] {:<15} {}",
-                        format!("{:?}", c.status).to_lowercase(),
-                        c.check,
-                        c.message
-                    )?;
-                }
-            }
-            Ok(true)
-        }
-        Command::Reverify { ids } => {
-            let mut wallet = open_wallet(cli)?;
-            let all = ids.is_empty();
-            let ids = if all { wallet.ids()? } else { ids.clone() };
-            let mut items = Vec::new();
-            for id in ids {
-                let source = format!("wallet#{id}");
-                match import::reverify(&mut wallet, id, &opts) {
-                    // Removed by another process since the ids were listed.
-                    Err(import::ReverifyError::Store(store::StoreError::NotFound(_))) if all => {}
-                    Ok(report) => items.push(ItemResult {
-                        source,
-                        outcome: report.outcome,
-                        message: import::headline(&report),
-                        checks: report.checks,
-                        id: Some(id),
-                        result: import::Disposition::Checked,
-                    }),
-                    Err(e) => items.push(import::unreadable(source, e.to_string(), opts.now)),
-                }
-            }
-            print_items(cli, &items)
-        }
-        Command::Remove { id } => {
-            let mut wallet = open_wallet(cli)?;
-            let removed = wallet.remove(*id)?;
-            if cli.json {
-                println!("{}", json!({"id": id, "removed": removed}));
-            } else if removed {
-                eprintln!("satchel: removed #{id}");
-            } else {
-                eprintln!("satchel: no credential with id {id}");
-            }
-            Ok(removed)
-        }
+            },
+        ),
+        Command::Show { id } => show(cli, *id),
+        Command::Reverify { ids } => reverify(cli, ids, &opts),
+        Command::Remove { id } => remove(cli, *id),
         Command::Export { what } => export(cli, what, &opts),
         Command::VerifyBundle {
             file,
             challenge,
             domain,
-        } => {
-            let bytes = read_input(file).map_err(Fatal)?;
-            let expect = BundleOptions {
-                challenge: challenge.clone(),
-                domain: domain.clone(),
-            };
-            // A portfolio carries its bundle inside.
-            let bytes = match std::str::from_utf8(&bytes)
-                .ok()
-                .filter(|t| t.trim_start().starts_with('<'))
-            {
-                Some(html) => serde_json::to_vec(&export::bundle_from_portfolio(html)?)?,
-                None => bytes,
-            };
-            let items = export::verify_bundle(&file.display().to_string(), &bytes, &expect, &opts)?;
-            print_items(cli, &items)
-        }
+        } => verify_bundle(cli, file, challenge.as_deref(), domain.as_deref(), &opts),
         Command::Qr { id, output } => make_qr(cli, *id, output),
-        Command::VerifyQr { images } => {
-            let mut items = Vec::new();
-            let mut read = Vec::new();
-            for image in images {
-                let source = image.display().to_string();
-                match read_input(image) {
-                    Ok(bytes) => read.push((source, bytes)),
-                    Err(msg) => items.push(import::unreadable(source, msg, opts.now)),
-                }
-            }
-            for found in qr::read_images(&read) {
-                match found.result {
-                    Ok(bytes) => items.extend(import::verify_bytes(&found.source, &bytes, &opts)),
-                    Err(e) => items.push(import::unreadable(found.source, e.to_string(), opts.now)),
-                }
-            }
-            print_items(cli, &items)
-        }
-        Command::Whoami => {
-            let path = store::resolve_wallet_path(cli.wallet.as_deref())?;
-            let holder = Holder::load_or_create(&path)?;
-            if cli.json {
-                println!(
-                    "{}",
-                    json!({
-                        "did": holder.did,
-                        "key_storage": match holder.storage {
-                            KeyStorage::Keyring => "keyring",
-                            KeyStorage::File => "file",
-                        },
-                        "key_file": holder.key_file,
-                    })
-                );
-            } else {
-                println!("{}", holder.did);
-                eprintln!(
-                    "satchel: your private key is kept {}",
-                    holder.storage_description()
-                );
-            }
-            Ok(true)
-        }
+        Command::VerifyQr { images } => verify_qr(cli, images, &opts),
+        Command::Whoami => whoami(cli),
         Command::Settings { what } => settings(cli, what),
         Command::Registry { what } => registry(cli, what),
         Command::Backup { output } => backup(cli, output),
@@ -740,18 +491,312 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
             file,
             use_backup_key,
         } => restore(cli, file, *use_backup_key),
-        Command::ExportRaw { id } => {
-            let wallet = open_wallet(cli)?;
-            let Some(rec) = wallet.get(*id)? else {
-                eprintln!("satchel: no credential with id {id}");
-                return Ok(false);
-            };
-            let mut out = std::io::stdout().lock();
-            out.write_all(&rec.raw)?;
-            out.flush()?;
-            Ok(true)
+        Command::ExportRaw { id } => export_raw(cli, *id),
+    }
+}
+
+/// `satchel import`: verifies each file on every core and stores what passes,
+/// printing each result as soon as it is committed.
+fn import_files(
+    cli: &Cli,
+    files: &[PathBuf],
+    keep_unverified: bool,
+    opts: &VerifyOptions,
+) -> Result<bool, Fatal> {
+    let mut wallet = open_wallet(cli)?;
+    let iopts = ImportOptions {
+        keep_unverified,
+        verify: opts.clone(),
+    };
+    // Without --json each result is printed (and flushed) as soon as it
+    // is committed, so a reader knows what is stored even if the batch
+    // is interrupted; --json prints the whole array at the end.
+    let mut progress = progress_printer(files.len());
+    let mut out = std::io::stdout().lock();
+    let mut write_error = None;
+    let items = import::import_batch(
+        &mut wallet,
+        files.len(),
+        |i| read_nth(files, i),
+        &iopts,
+        |done, latest| {
+            if !cli.json && write_error.is_none() {
+                write_error = write_human(&mut out, latest)
+                    .and_then(|()| out.flush())
+                    .err();
+            }
+            progress(done);
+        },
+    );
+    drop(out);
+    if let Some(e) = write_error {
+        return Err(e.into());
+    }
+    let ok = if cli.json {
+        print_items(cli, &items)?
+    } else {
+        items.iter().all(ItemResult::ok)
+    };
+    let count = |d| items.iter().filter(|i| i.result == d).count();
+    eprintln!(
+        "satchel: {} imported, {} duplicates, {} refused, {} errors",
+        count(import::Disposition::Imported),
+        count(import::Disposition::Duplicate),
+        count(import::Disposition::Refused),
+        count(import::Disposition::Error),
+    );
+    Ok(ok)
+}
+
+/// `satchel verify`: verifies files without storing them.
+fn verify_files(cli: &Cli, files: &[PathBuf], opts: &VerifyOptions) -> Result<bool, Fatal> {
+    // Say which verified credentials are already in the wallet, without creating one.
+    let path = store::resolve_wallet_path(cli.wallet.as_deref())?;
+    let wallet = if path.exists() {
+        Wallet::open(&path).ok()
+    } else {
+        None
+    };
+    let mut items = Vec::new();
+    let mut progress = progress_printer(files.len());
+    import::check_in_parallel(
+        files.len(),
+        |i| read_nth(files, i),
+        opts,
+        |i, checked| {
+            match checked {
+                Ok(checked) => items.extend(checked.into_iter().map(|c| {
+                    let id = match (&wallet, &c.credential) {
+                        (Some(w), Ok(cred)) => w
+                            .find_by_content_key(&import::content_key(cred))
+                            .ok()
+                            .flatten(),
+                        _ => None,
+                    };
+                    ItemResult {
+                        id,
+                        ..c.into_result()
+                    }
+                })),
+                Err(unreadable) => items.push(unreadable),
+            }
+            progress(i + 1);
+        },
+    );
+    print_items(cli, &items)
+}
+
+/// `satchel list`: one page of the wallet.
+fn list(cli: &Cli, query: &ListQuery) -> Result<bool, Fatal> {
+    let wallet = open_wallet(cli)?;
+    let page = wallet.list(query)?;
+    let mut out = std::io::stdout().lock();
+    if cli.json {
+        serde_json::to_writer_pretty(&mut out, &page.items)?;
+        writeln!(out)?;
+    } else {
+        for l in &page.items {
+            let s = &l.summary;
+            writeln!(
+                out,
+                "#{:<5} {:<13} {}  ({}, {})",
+                l.id,
+                l.outcome.as_str(),
+                s.name,
+                s.issuer_name
+                    .as_deref()
+                    .or(s.issuer_id.as_deref())
+                    .unwrap_or("unknown issuer"),
+                s.valid_from.as_deref().unwrap_or("no date"),
+            )?;
+        }
+        eprintln!(
+            "satchel: {} of {} credentials",
+            page.items.len(),
+            page.total
+        );
+    }
+    Ok(true)
+}
+
+/// `satchel show`: one stored credential with its last report.
+fn show(cli: &Cli, id: i64) -> Result<bool, Fatal> {
+    let wallet = open_wallet(cli)?;
+    let Some(rec) = wallet.get(id)? else {
+        eprintln!("satchel: no credential with id {id}");
+        return Ok(false);
+    };
+    let mut out = std::io::stdout().lock();
+    if cli.json {
+        // The decoded credential, whatever it came in (JSON, a JWT, an image).
+        let credential = satchel::formats::parse(&rec.raw)
+            .ok()
+            .and_then(|items| items.into_iter().next())
+            .and_then(Result::ok)
+            .map_or(serde_json::Value::Null, |c| c.json);
+        let mut v = serde_json::to_value(&rec)?;
+        v["credential"] = credential;
+        serde_json::to_writer_pretty(&mut out, &v)?;
+        writeln!(out)?;
+    } else {
+        let s = &rec.listed.summary;
+        writeln!(out, "#{} {}", rec.listed.id, s.name)?;
+        let field = |out: &mut dyn Write, k: &str, v: &Option<String>| -> std::io::Result<()> {
+            match v {
+                Some(v) => writeln!(out, "  {k:<12} {v}"),
+                None => Ok(()),
+            }
+        };
+        field(&mut out, "achievement", &s.achievement_name)?;
+        field(&mut out, "description", &s.description)?;
+        field(&mut out, "criteria", &s.criteria)?;
+        field(&mut out, "issuer", &s.issuer_name)?;
+        field(&mut out, "issuer id", &s.issuer_id)?;
+        field(&mut out, "subject", &s.subject_id)?;
+        field(&mut out, "valid from", &s.valid_from)?;
+        field(&mut out, "valid until", &s.valid_until)?;
+        writeln!(out, "  {:<12} {}", "sha256", rec.sha256)?;
+        writeln!(
+            out,
+            "  {:<12} {} (checked {})",
+            "outcome",
+            rec.report.outcome.as_str(),
+            rec.report.checked_at
+        )?;
+        for c in &rec.report.checks {
+            writeln!(
+                out,
+                "    [{:<4}] {:<15} {}",
+                format!("{:?}", c.status).to_lowercase(),
+                c.check,
+                c.message
+            )?;
         }
     }
+    Ok(true)
+}
+
+/// `satchel reverify`: re-runs every check of the given (or all) credentials.
+fn reverify(cli: &Cli, ids: &[i64], opts: &VerifyOptions) -> Result<bool, Fatal> {
+    let mut wallet = open_wallet(cli)?;
+    let all = ids.is_empty();
+    let ids = if all { wallet.ids()? } else { ids.to_vec() };
+    let mut items = Vec::new();
+    for id in ids {
+        let source = format!("wallet#{id}");
+        match import::reverify(&mut wallet, id, opts) {
+            // Removed by another process since the ids were listed.
+            Err(import::ReverifyError::Store(store::StoreError::NotFound(_))) if all => {}
+            Ok(report) => items.push(ItemResult {
+                source,
+                outcome: report.outcome,
+                message: import::headline(&report),
+                checks: report.checks,
+                id: Some(id),
+                result: import::Disposition::Checked,
+            }),
+            Err(e) => items.push(import::unreadable(source, e.to_string(), opts.now)),
+        }
+    }
+    print_items(cli, &items)
+}
+
+/// `satchel remove`.
+fn remove(cli: &Cli, id: i64) -> Result<bool, Fatal> {
+    let mut wallet = open_wallet(cli)?;
+    let removed = wallet.remove(id)?;
+    if cli.json {
+        println!("{}", json!({"id": id, "removed": removed}));
+    } else if removed {
+        eprintln!("satchel: removed #{id}");
+    } else {
+        eprintln!("satchel: no credential with id {id}");
+    }
+    Ok(removed)
+}
+
+/// `satchel verify-bundle`: a bundle, or the bundle inside a portfolio.
+fn verify_bundle(
+    cli: &Cli,
+    file: &std::path::Path,
+    challenge: Option<&str>,
+    domain: Option<&str>,
+    opts: &VerifyOptions,
+) -> Result<bool, Fatal> {
+    let bytes = read_input(file).map_err(Fatal)?;
+    let expect = BundleOptions {
+        challenge: challenge.map(str::to_string),
+        domain: domain.map(str::to_string),
+    };
+    // A portfolio carries its bundle inside.
+    let bytes = match std::str::from_utf8(&bytes)
+        .ok()
+        .filter(|t| t.trim_start().starts_with('<'))
+    {
+        Some(html) => serde_json::to_vec(&export::bundle_from_portfolio(html)?)?,
+        None => bytes,
+    };
+    let items = export::verify_bundle(&file.display().to_string(), &bytes, &expect, opts)?;
+    print_items(cli, &items)
+}
+
+/// `satchel verify-qr`: every code in the images, parts assembled in any order.
+fn verify_qr(cli: &Cli, images: &[PathBuf], opts: &VerifyOptions) -> Result<bool, Fatal> {
+    let mut items = Vec::new();
+    let mut read = Vec::new();
+    for image in images {
+        let source = image.display().to_string();
+        match read_input(image) {
+            Ok(bytes) => read.push((source, bytes)),
+            Err(msg) => items.push(import::unreadable(source, msg, opts.now)),
+        }
+    }
+    for found in qr::read_images(&read) {
+        match found.result {
+            Ok(bytes) => items.extend(import::verify_bytes(&found.source, &bytes, opts)),
+            Err(e) => items.push(import::unreadable(found.source, e.to_string(), opts.now)),
+        }
+    }
+    print_items(cli, &items)
+}
+
+/// `satchel whoami`: the learner's DID and where the key is kept.
+fn whoami(cli: &Cli) -> Result<bool, Fatal> {
+    let path = store::resolve_wallet_path(cli.wallet.as_deref())?;
+    let holder = Holder::load_or_create(&path)?;
+    if cli.json {
+        println!(
+            "{}",
+            json!({
+                "did": holder.did,
+                "key_storage": match holder.storage {
+                    KeyStorage::Keyring => "keyring",
+                    KeyStorage::File => "file",
+                },
+                "key_file": holder.key_file,
+            })
+        );
+    } else {
+        println!("{}", holder.did);
+        eprintln!(
+            "satchel: your private key is kept {}",
+            holder.storage_description()
+        );
+    }
+    Ok(true)
+}
+
+/// `satchel export-raw`: the credential's bytes exactly as received.
+fn export_raw(cli: &Cli, id: i64) -> Result<bool, Fatal> {
+    let wallet = open_wallet(cli)?;
+    let Some(rec) = wallet.get(id)? else {
+        eprintln!("satchel: no credential with id {id}");
+        return Ok(false);
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(&rec.raw)?;
+    out.flush()?;
+    Ok(true)
 }
 
 fn settings(cli: &Cli, what: &SettingsCommand) -> Result<bool, Fatal> {
