@@ -170,14 +170,15 @@ impl QrPart {
     }
 
     /// An SVG image that scales to any size (at least 600 units, quiet zone
-    /// included), drawn without smoothing so module edges stay sharp.
+    /// included); the renderer draws it with `shape-rendering="crispEdges"`,
+    /// so module edges stay sharp. (Adding that attribute a second time made
+    /// the XML invalid, and WebKit showed a broken image in present mode.)
     pub fn svg(&self) -> String {
         self.code
             .render::<qrcode::render::svg::Color<'_>>()
             .min_dimensions(600, 600)
             .quiet_zone(true)
             .build()
-            .replacen("<svg ", "<svg shape-rendering=\"crispEdges\" ", 1)
     }
 }
 
@@ -622,6 +623,28 @@ mod tests {
     use super::*;
     use flate2::write::ZlibEncoder;
     use sha2::{Digest, Sha256};
+
+    #[test]
+    fn the_svg_is_well_formed_xml_with_crisp_edges() {
+        let code = encode(br#"{"name":"A badge"}"#).unwrap();
+        let svg = code.parts[0].svg();
+        let mut reader = quick_xml::Reader::from_str(&svg);
+        let mut crisp = false;
+        loop {
+            match reader.read_event().expect("well-formed XML") {
+                quick_xml::events::Event::Eof => break,
+                quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
+                    // Duplicate attributes are an XML error (checked by default).
+                    for a in e.attributes() {
+                        let a = a.expect("attribute");
+                        crisp |= a.key.as_ref() == "shape-rendering" && &*a.value == "crispEdges";
+                    }
+                }
+                _ => {}
+            }
+        }
+        assert!(crisp, "{}", &svg[..200]);
+    }
 
     #[test]
     fn the_sb2_dictionary_never_changes() {

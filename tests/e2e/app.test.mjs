@@ -152,6 +152,16 @@ test('open a credential: details, checklist, re-verify, present as QR', async ()
   assert.ok(px >= 4, `${px} screen pixels a module`);
   assert.equal(await exec('return getComputedStyle(document.getElementById("present")).backgroundColor'), 'rgb(255, 255, 255)');
   assert.ok((await exec('return document.getElementById("present-img").alt')).includes(first), 'the code is named for screen readers');
+  // What a verifier's camera sees: the window itself, scanned and checked by
+  // `satchel verify-qr` (the code must have loaded and be readable on screen).
+  await until('the code image decoded', () => exec('const i = document.getElementById("present-img"); return i.complete'));
+  await sleep(300);
+  const screen = join(mkdtempSync(join(tmpdir(), 'satchel-present-')), 'screen.png');
+  writeFileSync(screen, Buffer.from(await wd('GET', s('/screenshot')), 'base64'));
+  const scanned = spawnSync(process.env.SATCHEL_CLI, ['verify-qr', '--json', screen], { encoding: 'utf8' });
+  const report = JSON.parse(scanned.stdout);
+  assert.equal(report.length, 1, scanned.stderr);
+  assert.equal(report[0].checks.find((c) => c.check === 'signature').status, 'pass', scanned.stdout);
   await click('#present-close');
   await until('detail again', () => exec('return document.getElementById("detail").open'));
   await click('#d-close');
