@@ -136,6 +136,9 @@ test('open a credential: details, checklist, re-verify, present as QR', async ()
   const checks = await exec('return [...document.querySelectorAll("#d-checks li")].map(li => [li.dataset.check, li.querySelector(".st").textContent])');
   assert.deepEqual(checks.map((c) => c[0]), ['format', 'signature', 'issuer', 'validity_period', 'status', 'issuer_known']);
   assert.deepEqual(checks[1], ['signature', 'pass']);
+  // Long identifiers (a did:key in the issuer check) wrap inside the dialog.
+  const overflowing = await exec('const d = document.getElementById("detail").getBoundingClientRect(); return [...document.querySelectorAll("#d-checks li, #d-checks li *")].filter(e => e.getBoundingClientRect().right > d.right + 0.5).map(e => e.textContent.slice(0, 40))');
+  assert.deepEqual(overflowing, []);
   const raw = await exec('return document.getElementById("d-raw").textContent');
   assert.equal(JSON.parse(raw).name, first);
   const checkedBefore = await text('#d-checked');
