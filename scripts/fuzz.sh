@@ -56,7 +56,7 @@ dict_for() {
 }
 
 found=0
-printf '%-15s %10s %8s %10s %8s %6s %6s\n' target seconds execs execs/s coverage crashes hangs
+printf '%-15s %8s %10s %8s %8s %8s %7s %6s\n' target seconds execs execs/s edges coverage crashes hangs
 for t in "${TARGETS[@]}"; do
   rm -rf "${OUT:?}/$t"
   # AFL_NO_UI: plain log lines; the crash-handler and CPU-governor checks are
@@ -73,8 +73,8 @@ for t in "${TARGETS[@]}"; do
       }
   stats="$OUT/$t/default/fuzzer_stats"
   get() { awk -F' *: *' -v k="$1" '$1 == k { print $2 }' "$stats"; }
-  printf '%-15s %10s %8s %10s %8s %6s %6s\n' "$t" "$(get run_time)" "$(get execs_done)" \
-    "$(get execs_per_sec)" "$(get bitmap_cvg)" "$(get saved_crashes)" "$(get saved_hangs)"
+  printf '%-15s %8s %10s %8s %8s %8s %7s %6s\n' "$t" "$(get run_time)" "$(get execs_done)" \
+    "$(get execs_per_sec)" "$(get edges_found)" "$(get bitmap_cvg)" "$(get saved_crashes)" "$(get saved_hangs)"
   for kind in crashes hangs; do
     if compgen -G "$OUT/$t/default/$kind/id:*" >/dev/null; then
       mkdir -p "fuzz/found/$t"
