@@ -28,8 +28,10 @@ fi
 # Instrumented build; AFL_OPT_LEVEL 2 builds faster than cargo-afl's 3 on two
 # cores. An explicit --target keeps cargo-afl's flags (instrumentation, one
 # codegen unit) off build scripts and proc macros, which never see fuzz input.
+# Not --locked: fuzz/Cargo.lock follows the main crate's dependencies, so a
+# dependency added there is added here when this runs.
 HOST="$(rustc -vV | sed -n 's/^host: //p')"
-(cd fuzz && AFL_OPT_LEVEL="${AFL_OPT_LEVEL:-2}" cargo afl build --profile fuzz --target "$HOST" --locked)
+(cd fuzz && AFL_OPT_LEVEL="${AFL_OPT_LEVEL:-2}" cargo afl build --profile fuzz --target "$HOST")
 BIN="$CARGO_TARGET_DIR/$HOST/fuzz/satchel-fuzz"
 
 if [ "${1:-}" = seeds ]; then
