@@ -50,6 +50,7 @@ const UNDEFINED_VOCAB: &str = "urn:satchel:undefined-term#";
 /// uses, so a relative reference (even `//host/x`) shows up under it and is
 /// refused, as the reference's safe mode refuses relative references.
 const RELATIVE_BASE: &str = "satchel-relative-iri://base.invalid/";
+const RELATIVE_SCHEME: &str = "satchel-relative-iri:";
 
 /// The safe-mode catch-all vocabulary as a context URL that only the loader
 /// answers (a document naming it is refused as an unknown context), so that it
@@ -161,23 +162,31 @@ fn to_quads_safe(doc: &Value) -> Result<Vec<oxrdf::Quad>, CanonError> {
         }
     }
     let quads = to_quads(&with_sentinel_vocab(doc))?;
+    // Only IRIs are looked at, borrowed: this runs on every quad of every
+    // credential verified.
     for quad in &quads {
-        let terms = [
-            quad.subject.to_string(),
-            quad.predicate.to_string(),
-            quad.object.to_string(),
-            quad.graph_name.to_string(),
+        let iris = [
+            match &quad.subject {
+                oxrdf::NamedOrBlankNode::NamedNode(n) => Some(n.as_str()),
+                _ => None,
+            },
+            Some(quad.predicate.as_str()),
+            match &quad.object {
+                oxrdf::Term::NamedNode(n) => Some(n.as_str()),
+                _ => None,
+            },
+            match &quad.graph_name {
+                oxrdf::GraphName::NamedNode(n) => Some(n.as_str()),
+                _ => None,
+            },
         ];
-        for term in terms {
-            let iri = term.trim_start_matches('<').trim_end_matches('>');
+        for iri in iris.into_iter().flatten() {
             if let Some(name) = iri.strip_prefix(UNDEFINED_VOCAB) {
                 return Err(CanonError::UndefinedTerm(name.to_string()));
             }
-            if let Some(path) = iri.strip_prefix(RELATIVE_BASE) {
+            if iri.starts_with(RELATIVE_SCHEME) {
+                let path = iri.strip_prefix(RELATIVE_BASE).unwrap_or(iri);
                 return Err(CanonError::RelativeIri(path.to_string()));
-            }
-            if iri.starts_with("satchel-relative-iri:") {
-                return Err(CanonError::RelativeIri(iri.to_string()));
             }
         }
     }
