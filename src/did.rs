@@ -11,7 +11,8 @@
 //! under `assertionMethod`, the method's `controller` is the document's `id`,
 //! and that id is the DID (or URL) asked for.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
@@ -353,10 +354,36 @@ fn split_vm(vm: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// Decoded `did:key` public keys by their multibase text. Decoding one means
+/// a base58 decode and an Ed25519 point decompression (a field inversion),
+/// about a tenth of verifying an `eddsa-jcs-2022` proof; a wallet sees the
+/// same few issuers again and again. Only valid keys are kept, and the map
+/// is emptied when it reaches [`DID_KEY_CACHE_ENTRIES`], so hostile input
+/// cannot grow it without bound.
+static DID_KEY_CACHE: std::sync::LazyLock<Mutex<HashMap<String, VerifyingKey>>> =
+    std::sync::LazyLock::new(Mutex::default);
+
+/// Most keys [`DID_KEY_CACHE`] holds (32 bytes of text and ~160 of key each).
+const DID_KEY_CACHE_ENTRIES: usize = 1024;
+
+fn decode_did_key(mb: &str) -> Result<VerifyingKey, String> {
+    if let Some(key) = DID_KEY_CACHE.lock().ok().and_then(|c| c.get(mb).copied()) {
+        return Ok(key);
+    }
+    let key = decode_multibase_ed25519(mb)?;
+    if let Ok(mut cache) = DID_KEY_CACHE.lock() {
+        if cache.len() >= DID_KEY_CACHE_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(mb.to_string(), key);
+    }
+    Ok(key)
+}
+
 fn did_key(vm: &str) -> Result<ResolvedKey, DidError> {
     let (did, fragment) = split_vm(vm);
     let mb = did.strip_prefix("did:key:").unwrap_or_default();
-    let public_key = decode_multibase_ed25519(mb).map_err(|reason| DidError::InvalidDidKey {
+    let public_key = decode_did_key(mb).map_err(|reason| DidError::InvalidDidKey {
         did: did.to_string(),
         reason,
     })?;
@@ -564,6 +591,30 @@ mod tests {
             r.resolve(&mixed),
             Err(DidError::FragmentMismatch(_))
         ));
+    }
+
+    #[test]
+    fn the_did_key_cache_answers_as_decoding_does_and_stays_bounded() {
+        let r = DefaultResolver::offline();
+        let keys: Vec<VerifyingKey> = (0..DID_KEY_CACHE_ENTRIES + 50)
+            .map(|i| {
+                let mut seed = [7u8; 32];
+                seed[..8].copy_from_slice(&(i as u64).to_le_bytes());
+                SigningKey::from_bytes(&seed).verifying_key()
+            })
+            .collect();
+        // Twice over: the second round is answered from the cache.
+        for _ in 0..2 {
+            for key in &keys {
+                let vm = did_key_verification_method(&did_key_from_public(key));
+                assert_eq!(r.resolve(&vm).unwrap().public_key, PublicKey::Ed25519(*key));
+            }
+        }
+        assert!(DID_KEY_CACHE.lock().unwrap().len() <= DID_KEY_CACHE_ENTRIES);
+        // An invalid key is an error every time, never remembered.
+        for _ in 0..2 {
+            assert!(r.resolve("did:key:z6MkBAD0").is_err());
+        }
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //! whether the content was changed ([`ProofError::BadSignature`]) or the proof
 //! could not be evaluated at all.
 
+use std::borrow::Cow;
+
 use ed25519_dalek::{Signature, Signer, SigningKey};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -301,15 +303,21 @@ pub fn verify(
             ))
         }
     };
-    let mut unsecured = doc.clone();
-    unsecured.remove("proof");
+    // One copy of the document without its proofs, shared by every proof
+    // that is not chained (copying a large credential is not free).
+    let unsecured: Map<String, Value> = doc
+        .iter()
+        .filter(|(k, _)| k.as_str() != "proof")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let unsecured = Value::Object(unsecured);
     all.iter()
-        .map(|proof| {
-            let input = match proof.get("previousProof") {
-                None => Value::Object(unsecured.clone()),
-                Some(prev) => Value::Object(with_previous_proofs(&unsecured, &all, prev)?),
-            };
-            verify_one(&input, proof, resolver)
+        .map(|proof| match proof.get("previousProof") {
+            None => verify_one(&unsecured, proof, resolver),
+            Some(prev) => {
+                let input = with_previous_proofs(&unsecured, &all, prev)?;
+                verify_one(&input, proof, resolver)
+            }
         })
         .collect()
 }
@@ -317,10 +325,10 @@ pub fn verify(
 /// The input document of a chained proof: the unsecured document carrying the
 /// proofs that `previousProof` names.
 fn with_previous_proofs(
-    unsecured: &Map<String, Value>,
+    unsecured: &Value,
     all: &[&Map<String, Value>],
     prev: &Value,
-) -> Result<Map<String, Value>, ProofError> {
+) -> Result<Value, ProofError> {
     let find = |id: &str| {
         all.iter()
             .find(|p| p.get("id").and_then(Value::as_str) == Some(id))
@@ -349,7 +357,9 @@ fn with_previous_proofs(
         }
     };
     let mut doc = unsecured.clone();
-    doc.insert("proof".into(), proofs);
+    if let Value::Object(map) = &mut doc {
+        map.insert("proof".into(), proofs);
+    }
     Ok(doc)
 }
 
@@ -375,7 +385,7 @@ fn verify_one(
         .ok_or_else(|| ProofError::Malformed("no proofValue".into()))?;
     let signature = decode_proof_value(&pv)?;
 
-    let mut doc = doc.clone();
+    let mut doc = Cow::Borrowed(doc);
     if suite == Cryptosuite::EddsaJcs2022 {
         // A context the proof carries must be the document's (a prefix of it);
         // the document is then hashed with the proof's context.
@@ -391,7 +401,7 @@ fn verify_one(
                     "the proof's @context does not match the document's".into(),
                 ));
             }
-            doc["@context"] = pctx.clone();
+            doc.to_mut()["@context"] = pctx.clone();
         }
     }
     let config = proof_config(suite, proof, &doc);

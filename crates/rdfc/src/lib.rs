@@ -83,42 +83,64 @@ fn hex(digest: impl AsRef<[u8]>) -> String {
     s
 }
 
+/// Whether an IRI byte is written as `\uXXXX` (every such character is
+/// ASCII, so the text is scanned bytewise: IRIs can be kilobytes of `data:`).
+fn iri_escaped(b: u8) -> bool {
+    b <= b' '
+        || matches!(
+            b,
+            b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'^' | b'`' | b'\\'
+        )
+}
+
 fn write_iri(out: &mut String, iri: &str) {
     out.push('<');
-    if iri
-        .chars()
-        .any(|c| c <= ' ' || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '^' | '`' | '\\'))
-    {
-        for c in iri.chars() {
-            if c <= ' ' || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '^' | '`' | '\\') {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            } else {
-                out.push(c);
-            }
-        }
-    } else {
+    // The common case, nothing to escape, is checked without early exit so
+    // that it compiles to a vectorised scan.
+    if !iri.bytes().fold(false, |any, b| any | iri_escaped(b)) {
         out.push_str(iri);
+        out.push('>');
+        return;
     }
+    let mut start = 0;
+    for (i, b) in iri.bytes().enumerate() {
+        if iri_escaped(b) {
+            out.push_str(&iri[start..i]);
+            let _ = write!(out, "\\u{:04X}", b);
+            start = i + 1;
+        }
+    }
+    out.push_str(&iri[start..]);
     out.push('>');
 }
 
 fn write_literal(out: &mut String, l: &oxrdf::Literal) {
     out.push('"');
-    for c in l.value().chars() {
-        match c {
-            '\u{8}' => out.push_str("\\b"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\u{c}' => out.push_str("\\f"),
-            '\r' => out.push_str("\\r"),
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c < ' ' || c == '\u{7f}' => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
+    // Runs of unescaped text are copied whole; every escaped character is
+    // ASCII, so a byte index where one is found is a character boundary.
+    let value = l.value();
+    let mut start = 0;
+    for (i, b) in value.bytes().enumerate() {
+        let escape = match b {
+            0x08 => "\\b",
+            b'\t' => "\\t",
+            b'\n' => "\\n",
+            0x0c => "\\f",
+            b'\r' => "\\r",
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b if b < b' ' || b == 0x7f => "",
+            _ => continue,
+        };
+        out.push_str(&value[start..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{:04X}", b);
+        } else {
+            out.push_str(escape);
         }
+        start = i + 1;
     }
+    out.push_str(&value[start..]);
     out.push('"');
     if let Some(language) = l.language() {
         out.push('@');
@@ -129,13 +151,14 @@ fn write_literal(out: &mut String, l: &oxrdf::Literal) {
     }
 }
 
-/// Appends one N-Quads line, naming blank node `b` by `name(b)`.
-fn write_quad(out: &mut String, q: &Q<'_>, name: &impl Fn(usize) -> String) {
+/// Appends one N-Quads line, naming blank node `b` by `name(out, b)`, which
+/// appends the label (no string is made per blank node).
+fn write_quad(out: &mut String, q: &Q<'_>, name: &impl Fn(&mut String, usize)) {
     let term = |out: &mut String, c: &C<'_>| match c {
         C::Iri(i) => write_iri(out, i),
         C::Blank(b) => {
             out.push_str("_:");
-            out.push_str(&name(*b));
+            name(out, *b);
         }
         C::Literal(l) => write_literal(out, l),
         C::Default => {}
@@ -196,7 +219,7 @@ impl<'a> State<'a> {
             .iter()
             .map(|&qi| {
                 let mut line = String::new();
-                let name = |x: usize| if x == b { "a".into() } else { "z".into() };
+                let name = |out: &mut String, x: usize| out.push(if x == b { 'a' } else { 'z' });
                 write_quad(&mut line, &self.quads[qi], &name);
                 line
             })
@@ -366,7 +389,7 @@ pub fn canonicalize_with(
 ) -> Result<Canonicalized, RdfcError> {
     let mut blank_ids: HashMap<&str, usize> = HashMap::new();
     let mut names: Vec<&str> = Vec::new();
-    let mut seen: HashSet<(C<'_>, &str, C<'_>, C<'_>)> = HashSet::new();
+    let mut seen: HashSet<(C<'_>, &str, C<'_>, C<'_>)> = HashSet::with_capacity(quads.len());
     let mut qs: Vec<Q<'_>> = Vec::with_capacity(quads.len());
     for q in quads {
         let s = match &q.subject {
@@ -461,25 +484,31 @@ pub fn canonicalize_with(
         }
     }
     let canonical = &state.canonical;
-    let name = |b: usize| format!("c14n{}", canonical.get(b).unwrap_or_default());
-    let mut lines: Vec<String> = state
-        .quads
-        .iter()
-        .map(|q| {
-            let mut line = String::new();
-            write_quad(&mut line, q, &name);
-            line
-        })
-        .collect();
-    lines.sort_unstable();
-    lines.dedup();
+    let name = |out: &mut String, b: usize| {
+        let _ = write!(out, "c14n{}", canonical.get(b).unwrap_or_default());
+    };
+    // Every line is written into one buffer and sorted as slices of it.
+    let mut text = String::new();
+    let mut lines: Vec<std::ops::Range<usize>> = Vec::with_capacity(state.quads.len());
+    for q in &state.quads {
+        let start = text.len();
+        write_quad(&mut text, q, &name);
+        lines.push(start..text.len());
+    }
+    lines.sort_unstable_by(|a, b| text[a.clone()].cmp(&text[b.clone()]));
+    lines.dedup_by(|a, b| text[a.clone()] == text[b.clone()]);
+    let mut nquads = String::with_capacity(text.len());
+    for line in lines {
+        nquads.push_str(&text[line]);
+    }
     let issued = names
         .iter()
         .enumerate()
-        .map(|(b, id)| (id.to_string(), name(b)))
+        .map(|(b, id)| {
+            let mut label = String::new();
+            name(&mut label, b);
+            (id.to_string(), label)
+        })
         .collect();
-    Ok(Canonicalized {
-        nquads: lines.concat(),
-        issued,
-    })
+    Ok(Canonicalized { nquads, issued })
 }
