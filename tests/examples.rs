@@ -119,3 +119,65 @@ fn examples_differ_in_badge_and_carry_several_scripts() {
     assert!(has('\u{0600}'..='\u{06ff}'), "Arabic");
     assert!(has('\u{1f300}'..='\u{1faff}'), "emoji");
 }
+
+/// A batch is committed in groups: every input is reported once, in order,
+/// after its group is stored; a credential repeated within one group is a
+/// duplicate of the first; the tampered one is refused and not stored.
+#[test]
+fn a_batch_reports_each_input_in_order_once_its_group_is_stored() {
+    use satchel::import::{import_batch, Disposition, ImportOptions};
+    use satchel::store::Wallet;
+    use satchel::verify::VerifyOptions;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut wallet = Wallet::open(&dir.path().join("w.db")).unwrap();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(examples_dir().join("credentials"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files.push(files[0].clone());
+    let opts = ImportOptions {
+        keep_unverified: false,
+        verify: VerifyOptions::offline_now(),
+    };
+    let mut seen = Vec::new();
+    let results = import_batch(
+        &mut wallet,
+        files.len(),
+        |i| {
+            let f = &files[i];
+            (
+                f.display().to_string(),
+                std::fs::read(f).map_err(|e| e.to_string()),
+            )
+        },
+        &opts,
+        |done, latest| seen.push((done, latest.len())),
+    );
+    // One call per input, in order, each with that input's one result.
+    assert_eq!(seen, (1..=files.len()).map(|d| (d, 1)).collect::<Vec<_>>());
+    assert_eq!(results.len(), files.len());
+    let stored = wallet.ids().unwrap();
+    for (i, r) in results.iter().enumerate() {
+        assert_eq!(r.source, files[i].display().to_string());
+        let name = files[i].file_name().unwrap().to_str().unwrap();
+        let expected = if i == files.len() - 1 {
+            Disposition::Duplicate
+        } else if name.contains("tampered") {
+            Disposition::Refused
+        } else {
+            Disposition::Imported
+        };
+        assert_eq!(r.result, expected, "{name}: {}", r.message);
+        match r.result {
+            Disposition::Imported | Disposition::Duplicate => {
+                assert!(stored.contains(&r.id.unwrap()))
+            }
+            _ => assert_eq!(r.id, None),
+        }
+    }
+    assert_eq!(results.last().unwrap().id, results[0].id);
+    assert_eq!(stored.len(), files.len() - 2);
+}
