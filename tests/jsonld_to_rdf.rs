@@ -19,17 +19,46 @@ const BASE: &str = "https://w3c.github.io/json-ld-api/tests/";
 /// Tests not run, each with why. Nothing a credential can reach is here.
 const SKIP: &[(&str, &str)] = &[
     // Known gaps of oxjsonld 0.2.7 itself (the first ten are in oxigraph's own skip list):
-    ("#tli12", "upstream: a list with a bad @base is refused (oxigraph skips it too)"),
-    ("#tc013", "upstream: @type-container maps use the containing type-scoped context (oxigraph skips it too)"),
-    ("#te026", "upstream, JSON-LD 1.0 only (specVersion json-ld-1.0; Satchel processes 1.1)"),
-    ("#te071", "upstream, JSON-LD 1.0 only (specVersion json-ld-1.0; Satchel processes 1.1)"),
-    ("#te115", "upstream, JSON-LD 1.0 only (specVersion json-ld-1.0; Satchel processes 1.1)"),
-    ("#te116", "upstream, JSON-LD 1.0 only (specVersion json-ld-1.0; Satchel processes 1.1)"),
-    ("#ter02", "upstream, JSON-LD 1.0 only (specVersion json-ld-1.0; Satchel processes 1.1)"),
-    ("#ter03", "upstream, JSON-LD 1.0 only (specVersion json-ld-1.0; Satchel processes 1.1)"),
-    ("#ter24", "upstream, JSON-LD 1.0 only (specVersion json-ld-1.0; Satchel processes 1.1)"),
-    ("#ter32", "upstream, JSON-LD 1.0 only (specVersion json-ld-1.0; Satchel processes 1.1)"),
-    ("#ter56", "its input is in the expand suite (expand/er56-in.jsonld), outside the toRdf copy"),
+    (
+        "#tli12",
+        "upstream: a list with a bad @base is refused (oxigraph skips it too)",
+    ),
+    (
+        "#te026",
+        "upstream, JSON-LD 1.0 only (specVersion json-ld-1.0; Satchel processes 1.1)",
+    ),
+    (
+        "#te071",
+        "upstream, JSON-LD 1.0 only (specVersion json-ld-1.0; Satchel processes 1.1)",
+    ),
+    (
+        "#te115",
+        "upstream, JSON-LD 1.0 only (specVersion json-ld-1.0; Satchel processes 1.1)",
+    ),
+    (
+        "#te116",
+        "upstream, JSON-LD 1.0 only (specVersion json-ld-1.0; Satchel processes 1.1)",
+    ),
+    (
+        "#ter02",
+        "upstream, JSON-LD 1.0 only (specVersion json-ld-1.0; Satchel processes 1.1)",
+    ),
+    (
+        "#ter03",
+        "upstream, JSON-LD 1.0 only (specVersion json-ld-1.0; Satchel processes 1.1)",
+    ),
+    (
+        "#ter24",
+        "upstream, JSON-LD 1.0 only (specVersion json-ld-1.0; Satchel processes 1.1)",
+    ),
+    (
+        "#ter32",
+        "upstream, JSON-LD 1.0 only (specVersion json-ld-1.0; Satchel processes 1.1)",
+    ),
+    (
+        "#ter56",
+        "its input is in the expand suite (expand/er56-in.jsonld), outside the toRdf copy",
+    ),
     (
         "#te077",
         "the expandContext API option, which Satchel never sets",

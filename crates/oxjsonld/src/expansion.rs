@@ -2254,9 +2254,23 @@ impl JsonLdExpansionConverter {
                 JsonEvent::EndObject => (),
                 JsonEvent::ObjectKey(key) => {
                     // Events for the @index
+                    // Satchel patch (W3C toRdf tc013): only @id and @type maps
+                    // revert a non-propagated context (expansion step
+                    // 13.8.3.1; an @index map keeps the active context,
+                    // 13.8.3.3), and an @type map's key applies its scoped
+                    // context to the map context, propagated (13.8.3.2).
                     let mut map_context = Arc::clone(&active_context);
-                    if let Some(parent_context) = &map_context.previous_context {
-                        map_context = Arc::clone(parent_context);
+                    if container.contains(&"@id") || container.contains(&"@type") {
+                        if let Some(parent_context) = &map_context.previous_context {
+                            map_context = Arc::clone(parent_context);
+                        }
+                    }
+                    if container.contains(&"@type") {
+                        if let Some(scoped) =
+                            self.new_scoped_context(&map_context, key.as_ref(), false, true, errors)
+                        {
+                            map_context = scoped;
+                        }
                     }
                     let extra_node = if self
                         .expand_iri(&active_context, key.as_ref().into(), false, true)
