@@ -5,9 +5,11 @@
 //!
 //! `cargo run --release --example write_credentials -- DIR N`
 
+#[path = "support/generate.rs"]
+mod generate;
+
 use ed25519_dalek::SigningKey;
-use satchel::did;
-use satchel::proof::{self, Cryptosuite, ProofOptions};
+use generate::Badge;
 use serde_json::json;
 
 fn main() {
@@ -29,19 +31,20 @@ fn main() {
         .collect();
     for i in 0..n {
         let key = &keys[i % keys.len()];
-        let issuer = did::did_key_from_public(&key.verifying_key());
-        let mut cred = json!({
-            "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
-            "id": format!("urn:uuid:40000000-0000-4000-8000-{i:012}"),
-            "type": ["VerifiableCredential", "OpenBadgeCredential"],
-            "name": format!("Skill {i}"),
-            "issuer": {"id": issuer, "type": ["Profile"], "name": format!("Issuer {}", i % 5), "url": "https://issuer.example"},
-            "validFrom": "2024-01-01T00:00:00Z",
-            "credentialSubject": {"type": ["AchievementSubject"], "id": format!("did:example:learner-{i}"),
-                "achievement": {"id": format!("https://issuer.example/achievements/{i}"), "type": ["Achievement"],
-                    "name": format!("Skill {i}"), "description": "Awarded for assessed project work.",
-                    "criteria": {"narrative": "Completed all modules and the final assessment."}}}
-        });
+        let name = format!("Skill {i}");
+        let issuer_name = format!("Issuer {}", i % keys.len());
+        let subject = format!("did:example:learner-{i}");
+        let mut cred = generate::unsigned(
+            &Badge {
+                n: i,
+                uuid_prefix: "40000000",
+                name: &name,
+                issuer_name: &issuer_name,
+                subject: &subject,
+                valid_from: "2024-01-01T00:00:00Z",
+            },
+            key,
+        );
         if i % 4 == 3 {
             let a = &mut cred["credentialSubject"]["achievement"];
             a["image"] = json!({"id": format!("data:image/png;base64,{}", "iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB".repeat(30)), "type": "Image"});
@@ -53,19 +56,7 @@ fn main() {
             cred["credentialSubject"]["result"] = json!([{"type": ["Result"], "resultDescription": "urn:uuid:40000000-0000-4000-8000-0000000000a1", "value": "A"}]);
             cred["evidence"] = json!([{"id": "https://issuer.example/evidence/1", "type": ["Evidence"], "name": "Report", "narrative": "A written report."}]);
         }
-        let signed = proof::sign(
-            &cred,
-            key,
-            &ProofOptions {
-                suite: Cryptosuite::EddsaRdfc2022,
-                verification_method: did::did_key_verification_method(&issuer),
-                proof_purpose: "assertionMethod".into(),
-                created: Some("2024-01-01T00:00:00Z".into()),
-                challenge: None,
-                domain: None,
-            },
-        )
-        .unwrap_or_else(|e| {
+        let signed = generate::sign(&cred, key).unwrap_or_else(|e| {
             eprintln!("write_credentials: signing: {e}");
             std::process::exit(2);
         });

@@ -4,7 +4,7 @@
 #   per credential, against the reference's warm mean per credential
 #   (scripts/verify-with-digitalbazaar/bench.mjs: one warm node process);
 # - a cold `satchel verify one.json` (whole process, median of 21 runs).
-# Needs a release build (cargo build --release) and `npm ci` in
+# Builds the release binaries it runs; needs `npm ci` in
 # scripts/verify-with-digitalbazaar. Prints one line per measurement.
 #
 # Usage: scripts/bench-vs-reference.sh [N]
@@ -14,7 +14,8 @@ n="${1:-440}"
 target="${CARGO_TARGET_DIR:-target}"
 satchel="$target/release/satchel"
 example="$target/release/examples/write_credentials"
-[ -x "$satchel" ] && [ -x "$example" ] || cargo build --release --locked -p satchel --bin satchel --example write_credentials
+# Always built (a no-op when fresh): a stale binary would measure old code.
+cargo build --release --locked -p satchel --bin satchel --example write_credentials
 [ -d scripts/verify-with-digitalbazaar/node_modules ] || { echo "run npm ci in scripts/verify-with-digitalbazaar first" >&2; exit 2; }
 
 work="$(mktemp -d)"
