@@ -481,6 +481,10 @@ async function present() {
       ? `This credential needs ${qr.parts.length} codes; they change every ${PART_SECONDS} seconds. The verifier scans each one, in any order. Space pauses, the arrow keys step.`
       : '';
     $('detail').close();
+    // Nothing may cover the code or its help line while it is scanned (a
+    // "Re-verified" toast from the detail view did).
+    clearTimeout(toast.timer);
+    $('toast').hidden = true;
     $('present').hidden = false;
     showPart(0);
     setPaused(false);

@@ -145,8 +145,10 @@ test('open a credential: details, checklist, re-verify, present as QR', async ()
   await sleep(1100);
   await click('#d-reverify');
   await until('a new check time', async () => (await exec('return document.getElementById("d-checked").textContent')) !== checkedBefore);
+  assert.equal(await exec('return document.getElementById("toast").hidden'), false, 're-verifying says so in a toast');
   await click('#d-present');
   await until('present mode', () => exec('return !document.getElementById("present").hidden'));
+  assert.equal(await exec('return document.getElementById("toast").hidden'), true, 'no toast covers the code');
   await shot('present');
   assert.match(await exec('return document.getElementById("present-img").src'), /^data:image\/svg\+xml;base64,/);
   assert.equal(await text('#present-name'), first);
