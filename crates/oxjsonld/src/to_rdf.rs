@@ -1271,7 +1271,9 @@ impl JsonLdToRdfConverter {
         if self.lenient {
             Some(NamedNode::new_unchecked(value))
         } else {
-            NamedNode::new(&value).ok()
+            // Satchel patch: the owned string is moved, not copied (data:
+            // URL image IRIs are kilobytes).
+            NamedNode::new(value).ok()
         }
     }
 
