@@ -5,50 +5,38 @@
 //! of 3 runs). The credentials are signed `eddsa-jcs-2022` to keep the setup
 //! short; backup and restore never verify, so the suite does not matter here.
 
+#[path = "../examples/support/generate.rs"]
+mod generate;
+
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use ed25519_dalek::SigningKey;
+use generate::Badge;
 use satchel::backup::{self, SecretString};
-use satchel::did;
 use satchel::formats::{self, Summary};
 use satchel::import;
-use satchel::proof::{self, Cryptosuite, ProofOptions};
+use satchel::proof::Cryptosuite;
 use satchel::report::{Check, CheckStatus, Report};
 use satchel::store::{NewCredential, Wallet};
-use serde_json::json;
 
 const N: usize = 10_000;
 
 fn credential(n: usize, key: &SigningKey) -> Vec<u8> {
-    let did = did::did_key_from_public(&key.verifying_key());
     let name = format!("Course {} Level {}", n % 97, n % 5 + 1);
-    let unsigned = json!({
-        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
-        "id": format!("urn:uuid:20000000-0000-4000-8000-{n:012}"),
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": name,
-        "issuer": {"id": did, "type": ["Profile"], "name": format!("Provider {}", n % 40), "url": "https://provider.example"},
-        "validFrom": "2024-01-15T10:00:00Z",
-        "credentialSubject": {"type": ["AchievementSubject"], "id": "did:example:learner",
-            "achievement": {"id": format!("https://provider.example/a/{n}"), "type": ["Achievement"], "name": name,
-                "description": format!("Awarded for assessed project work in {name}."),
-                "criteria": {"narrative": "Completed all modules and the final assessment."}}}
-    });
-    let vm = format!("{did}#{}", did.trim_start_matches("did:key:"));
-    let signed = proof::sign(
-        &unsigned,
-        key,
-        &ProofOptions {
-            suite: Cryptosuite::EddsaJcs2022,
-            verification_method: vm,
-            proof_purpose: "assertionMethod".into(),
-            created: Some("2024-01-01T00:00:00Z".into()),
-            challenge: None,
-            domain: None,
+    let issuer_name = format!("Provider {}", n % 40);
+    let unsigned = generate::unsigned(
+        &Badge {
+            n,
+            uuid_prefix: "20000000",
+            name: &name,
+            issuer_name: &issuer_name,
+            subject: "did:example:learner",
+            valid_from: "2024-01-15T10:00:00Z",
         },
-    )
-    .expect("sign");
+        key,
+    );
+    let signed = generate::sign(&unsigned, key, Cryptosuite::EddsaJcs2022).expect("sign");
     serde_json::to_vec_pretty(&signed).expect("serialise")
 }
 

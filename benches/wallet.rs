@@ -9,18 +9,20 @@
 #[global_allocator]
 static ALLOCATOR: satchel::Allocator = satchel::Allocator;
 
+#[path = "../examples/support/generate.rs"]
+mod generate;
+
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use ed25519_dalek::SigningKey;
-use satchel::did;
+use generate::Badge;
 use satchel::formats::Summary;
 use satchel::import::{import_batch, Disposition, ImportOptions};
-use satchel::proof::{self, Cryptosuite, ProofOptions};
+use satchel::proof::Cryptosuite;
 use satchel::report::{Check, CheckStatus, Report};
 use satchel::store::{ListQuery, NewCredential, Wallet};
 use satchel::verify::VerifyOptions;
-use serde_json::json;
 
 const SUBJECTS: [&str; 8] = [
     "Cloud Computing",
@@ -34,35 +36,22 @@ const SUBJECTS: [&str; 8] = [
 ];
 
 fn credential(n: usize, key: &SigningKey) -> Vec<u8> {
-    let did = did::did_key_from_public(&key.verifying_key());
     let name = format!("{} Level {}", SUBJECTS[n % SUBJECTS.len()], n % 5 + 1);
-    let unsigned = json!({
-        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
-        "id": format!("urn:uuid:10000000-0000-4000-8000-{n:012}"),
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": name,
-        "issuer": {"id": did, "type": ["Profile"], "name": format!("Provider {}", n % 40), "url": "https://provider.example"},
-        "validFrom": format!("20{:02}-0{}-15T10:00:00Z", 15 + n % 10, 1 + n % 9),
-        "credentialSubject": {"type": ["AchievementSubject"], "id": "did:example:learner",
-            "achievement": {"id": format!("https://provider.example/a/{n}"), "type": ["Achievement"], "name": name,
-                "description": format!("Awarded for assessed project work in {name}."),
-                "criteria": {"narrative": "Completed all modules and the final assessment."}}}
-    });
-    let vm = format!("{did}#{}", did.trim_start_matches("did:key:"));
-    let signed = proof::sign(
-        &unsigned,
-        key,
-        &ProofOptions {
-            suite: Cryptosuite::EddsaRdfc2022,
-            verification_method: vm,
-            proof_purpose: "assertionMethod".into(),
-            created: Some("2024-01-01T00:00:00Z".into()),
-            challenge: None,
-            domain: None,
+    let issuer_name = format!("Provider {}", n % 40);
+    let valid_from = format!("20{:02}-0{}-15T10:00:00Z", 15 + n % 10, 1 + n % 9);
+    let unsigned = generate::unsigned(
+        &Badge {
+            n,
+            uuid_prefix: "10000000",
+            name: &name,
+            issuer_name: &issuer_name,
+            subject: "did:example:learner",
+            valid_from: &valid_from,
         },
-    )
-    .expect("sign");
-    serde_json::to_vec(&signed).expect("serialise")
+        key,
+    );
+    let signed = generate::sign(&unsigned, key, Cryptosuite::EddsaRdfc2022).expect("sign");
+    serde_json::to_vec_pretty(&signed).expect("serialise")
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {

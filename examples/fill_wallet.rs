@@ -10,6 +10,7 @@ use chrono::Utc;
 use ed25519_dalek::SigningKey;
 use generate::Badge;
 use satchel::import::{import_bytes, ImportOptions};
+use satchel::proof::Cryptosuite;
 use satchel::store::Wallet;
 use satchel::verify::VerifyOptions;
 
@@ -79,7 +80,7 @@ fn main() {
             },
             key,
         );
-        let signed = generate::sign(&unsigned, key).expect("sign");
+        let signed = generate::sign(&unsigned, key, Cryptosuite::EddsaRdfc2022).expect("sign");
         let bytes = serde_json::to_vec_pretty(&signed).expect("json");
         import_bytes(&mut wallet, &format!("generated-{i}.json"), &bytes, &opts);
         if (i + 1) % 500 == 0 {

@@ -10,6 +10,7 @@ mod generate;
 
 use ed25519_dalek::SigningKey;
 use generate::Badge;
+use satchel::proof::Cryptosuite;
 use serde_json::json;
 
 fn main() {
@@ -56,7 +57,7 @@ fn main() {
             cred["credentialSubject"]["result"] = json!([{"type": ["Result"], "resultDescription": "urn:uuid:40000000-0000-4000-8000-0000000000a1", "value": "A"}]);
             cred["evidence"] = json!([{"id": "https://issuer.example/evidence/1", "type": ["Evidence"], "name": "Report", "narrative": "A written report."}]);
         }
-        let signed = generate::sign(&cred, key).unwrap_or_else(|e| {
+        let signed = generate::sign(&cred, key, Cryptosuite::EddsaRdfc2022).unwrap_or_else(|e| {
             eprintln!("write_credentials: signing: {e}");
             std::process::exit(2);
         });

@@ -1,7 +1,7 @@
 //! Generated Open Badges 3.0 credentials for the measuring tools
-//! (`fill_wallet`, `write_credentials`): one shape, signed one way
-//! (`eddsa-rdfc-2022` with the issuer's did:key), so the app's and the
-//! CLI's measurements run on the same kind of credential.
+//! (`fill_wallet`, `write_credentials`, the wallet and backup benches): one
+//! shape, signed with the issuer's did:key, so every measurement runs on the
+//! same kind of credential.
 
 use ed25519_dalek::SigningKey;
 use satchel::did;
@@ -42,14 +42,14 @@ pub fn unsigned(b: &Badge<'_>, key: &SigningKey) -> Value {
     })
 }
 
-/// Signs a credential as its issuer (`eddsa-rdfc-2022`, the key's did:key).
-pub fn sign(unsigned: &Value, key: &SigningKey) -> Result<Value, ProofError> {
+/// Signs a credential as its issuer (the key's did:key) with `suite`.
+pub fn sign(unsigned: &Value, key: &SigningKey, suite: Cryptosuite) -> Result<Value, ProofError> {
     let issuer = did::did_key_from_public(&key.verifying_key());
     proof::sign(
         unsigned,
         key,
         &ProofOptions {
-            suite: Cryptosuite::EddsaRdfc2022,
+            suite,
             verification_method: did::did_key_verification_method(&issuer),
             proof_purpose: "assertionMethod".into(),
             created: Some("2024-01-01T00:00:00Z".into()),
