@@ -76,9 +76,11 @@ impl Issuer {
 }
 
 fn hex(digest: impl AsRef<[u8]>) -> String {
-    let mut s = String::with_capacity(64);
-    for b in digest.as_ref() {
-        let _ = write!(s, "{b:02x}");
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(2 * digest.as_ref().len());
+    for &b in digest.as_ref() {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0xf)]));
     }
     s
 }
