@@ -201,8 +201,8 @@ pub fn rdfc(doc: &Value) -> Result<String, CanonError> {
 /// RFC 8785 (JCS) canonical JSON text.
 ///
 /// Written here rather than through `serde_json_canonicalizer` (the test
-/// oracle: `tests/properties.rs` compares the two on generated values, and
-/// the W3C `eddsa-jcs-2022` vectors pass): that crate goes through serde's
+/// oracle: `tests/properties.rs` compares the two on generated values; the
+/// RFC 8785 author's test data and the W3C `eddsa-jcs-2022` vectors pass): that crate goes through serde's
 /// serializer and copies every object's entries to sort them, which was a
 /// sixth of verifying an `eddsa-jcs-2022` credential. Numbers are formatted
 /// as ECMAScript does (`ryu-js`, as that crate does), strings escaped as
@@ -368,5 +368,24 @@ mod tests {
     fn jcs_sorts_keys_and_keeps_unicode() {
         let v: Value = serde_json::from_str(r#"{"b": "é日", "a": [1.0, 2e1]}"#).unwrap();
         assert_eq!(jcs(&v).unwrap(), r#"{"a":[1,20],"b":"é日"}"#);
+    }
+
+    #[test]
+    fn jcs_matches_the_rfc_8785_test_data() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/jcs");
+        for name in [
+            "arrays",
+            "french",
+            "structures",
+            "unicode",
+            "values",
+            "weird",
+        ] {
+            let input = std::fs::read(dir.join("input").join(format!("{name}.json"))).unwrap();
+            let expected =
+                std::fs::read_to_string(dir.join("output").join(format!("{name}.json"))).unwrap();
+            let v: Value = serde_json::from_slice(&input).unwrap();
+            assert_eq!(jcs(&v).unwrap(), expected, "{name}");
+        }
     }
 }
