@@ -2747,8 +2747,8 @@ impl JsonLdExpansionConverter {
                     }
                 }
             }
-            // 6.5)
-            if Iri::parse(value.as_ref()).is_ok() {
+            // 6.5) (Satchel patch: validity remembered, crate::iri::is_valid)
+            if crate::iri::is_valid(value.as_ref()) {
                 return Some(value);
             }
         }

@@ -9,6 +9,37 @@
 
 use oxiri::{Iri, IriParseError, IriRef};
 
+/// Whether `s` is a valid IRI (what `Iri::parse` and `NamedNode::new`
+/// accept), remembered per thread: a credential names the same predicates,
+/// types and issuer IRIs again and again, and parsing them was a fifteenth
+/// of verifying one. Validity is a property of the text alone, so what one
+/// document taught holds for the next; the memory is emptied past
+/// [`VALID_IRIS_BYTES`] so hostile input cannot grow it without bound.
+pub fn is_valid(s: &str) -> bool {
+    thread_local! {
+        static VALID: std::cell::RefCell<(std::collections::HashSet<Box<str>>, usize)> =
+            std::cell::RefCell::default();
+    }
+    if VALID.with_borrow(|(known, _)| known.contains(s)) {
+        return true;
+    }
+    if Iri::parse(s).is_err() {
+        return false;
+    }
+    VALID.with_borrow_mut(|(known, bytes)| {
+        if *bytes + s.len() > VALID_IRIS_BYTES {
+            known.clear();
+            *bytes = 0;
+        }
+        *bytes += s.len();
+        known.insert(s.into());
+    });
+    true
+}
+
+/// Most text [`is_valid`] keeps per thread.
+const VALID_IRIS_BYTES: usize = 1 << 20;
+
 /// Resolves `reference` against `base` (RFC 3986 5.2.2) and validates the result.
 pub fn resolve(base: &Iri<String>, reference: &str) -> Result<Iri<String>, IriParseError> {
     let reference = IriRef::parse(reference)?;
@@ -117,6 +148,22 @@ fn remove_dot_segments(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn validity_is_remembered_without_changing_answers_or_growing_unbounded() {
+        for _ in 0..2 {
+            assert!(is_valid("https://example.org/a"));
+            assert!(!is_valid("https://example.org/a b"));
+            assert!(!is_valid("not an iri"));
+        }
+        // Past the byte budget the memory starts over; answers stay the same.
+        let long = format!("https://example.org/{}", "x".repeat(4096));
+        for i in 0..(VALID_IRIS_BYTES / 4096 + 10) {
+            assert!(is_valid(&format!("{long}{i}")));
+        }
+        assert!(is_valid("https://example.org/a"));
+        assert!(!is_valid("https://example.org/a b"));
+    }
 
     fn r(base: &str, reference: &str) -> String {
         resolve(&Iri::parse(base.to_owned()).unwrap(), reference)

@@ -1271,9 +1271,9 @@ impl JsonLdToRdfConverter {
         if self.lenient {
             Some(NamedNode::new_unchecked(value))
         } else {
-            // Satchel patch: the owned string is moved, not copied (data:
-            // URL image IRIs are kilobytes).
-            NamedNode::new(value).ok()
+            // Satchel patch: validity is remembered (crate::iri::is_valid),
+            // and the string is moved, not copied.
+            crate::iri::is_valid(&value).then(|| NamedNode::new_unchecked(value))
         }
     }
 
