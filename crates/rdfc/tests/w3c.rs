@@ -109,3 +109,18 @@ fn duplicates_count_once_and_literals_escape_as_the_reference() {
         "<http://e/s> <http://e/p> \"x\"@en-gb .\n_:c14n0 <http://e/p> \"a\\u0001b\\tc\\\"\\\\\" .\n"
     );
 }
+
+#[test]
+fn interleaved_duplicates_change_nothing() {
+    let parse = |text: &str| -> Vec<oxrdf::Quad> {
+        oxttl::NQuadsParser::new()
+            .for_slice(text.as_bytes())
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let once = "_:a <http://e/p> _:b .\n_:b <http://e/q> \"v\" .\n_:a <http://e/q> \"v\"^^<http://e/t> _:g .\n_:b <http://e/p> _:a .\n";
+    let repeated = "_:a <http://e/p> _:b .\n_:b <http://e/q> \"v\" .\n_:a <http://e/p> _:b .\n_:a <http://e/q> \"v\"^^<http://e/t> _:g .\n_:b <http://e/q> \"v\" .\n_:b <http://e/p> _:a .\n_:a <http://e/q> \"v\"^^<http://e/t> _:g .\n";
+    let expected = rdfc::canonicalize(&parse(once)).unwrap();
+    assert_eq!(expected.lines().count(), 4);
+    assert_eq!(rdfc::canonicalize(&parse(repeated)).unwrap(), expected);
+}
