@@ -83,15 +83,14 @@ fn load_shipped(url: &str, _options: &JsonLdLoadDocumentOptions) -> LoadResult {
     }
 }
 
-/// JSON-LD to RDF: the dataset as oxrdf 0.3 quads.
-fn to_quads(doc: &Value) -> Result<Vec<oxrdf::Quad>, CanonError> {
-    let bytes = serde_json::to_vec(doc).map_err(|e| CanonError::JsonLd(e.to_string()))?;
+/// JSON-LD to RDF: the dataset (JSON text) as oxrdf 0.3 quads.
+fn to_quads(bytes: &[u8]) -> Result<Vec<oxrdf::Quad>, CanonError> {
     JsonLdParser::new()
         // As the Data Integrity cryptosuites and the reference stack canonicalise.
         .with_rdf_direction_i18n_datatype()
         .with_base_iri(RELATIVE_BASE)
         .map_err(|e| CanonError::JsonLd(e.to_string()))?
-        .for_slice(&bytes)
+        .for_slice(bytes)
         .with_load_document_callback(load_shipped)
         .with_context_cache(&CONTEXT_CACHE)
         .collect::<Result<Vec<_>, _>>()
@@ -126,24 +125,48 @@ fn collect_context_urls(v: &Value) -> Vec<String> {
     out
 }
 
-/// The same document with a catch-all `@vocab` put before its top-level
-/// contexts: terms they leave undefined become visible IRIs, while a
-/// vocabulary of their own still takes precedence.
-fn with_sentinel_vocab(doc: &Value) -> Value {
-    let mut doc = doc.clone();
-    if let Value::Object(o) = &mut doc {
-        let sentinel = Value::String(UNDEFINED_VOCAB_CONTEXT.to_string());
-        let ctx = match o.remove("@context") {
-            Some(Value::Array(mut items)) => {
-                items.insert(0, sentinel);
-                Value::Array(items)
+/// The document as JSON text with a catch-all `@vocab` put before its
+/// top-level contexts: terms they leave undefined become visible IRIs, while
+/// a vocabulary of their own still takes precedence. Written straight from
+/// the borrowed document (no copy of it), `@context` first, so the JSON-LD
+/// processor need not hold back the entries before it.
+fn with_sentinel_vocab(doc: &Value) -> Result<Vec<u8>, CanonError> {
+    use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+
+    struct Contexts<'a>(Option<&'a Value>);
+    impl Serialize for Contexts<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut seq = s.serialize_seq(None)?;
+            seq.serialize_element(UNDEFINED_VOCAB_CONTEXT)?;
+            match self.0 {
+                Some(Value::Array(items)) => {
+                    for item in items {
+                        seq.serialize_element(item)?;
+                    }
+                }
+                Some(other) => seq.serialize_element(other)?,
+                None => {}
             }
-            Some(other) => Value::Array(vec![sentinel, other]),
-            None => Value::Array(vec![sentinel]),
-        };
-        o.insert("@context".to_string(), ctx);
+            seq.end()
+        }
     }
-    doc
+    struct Document<'a>(&'a serde_json::Map<String, Value>);
+    impl Serialize for Document<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut map = s.serialize_map(None)?;
+            map.serialize_entry("@context", &Contexts(self.0.get("@context")))?;
+            for (key, value) in self.0.iter().filter(|(k, _)| *k != "@context") {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    let text = match doc {
+        Value::Object(map) => serde_json::to_vec(&Document(map)),
+        // A top-level array: each node carries its own contexts.
+        other => serde_json::to_vec(other),
+    };
+    text.map_err(|e| CanonError::JsonLd(e.to_string()))
 }
 
 /// JSON-LD to RDF in safe mode: fails when the document holds a term its
@@ -161,7 +184,7 @@ fn to_quads_safe(doc: &Value) -> Result<Vec<oxrdf::Quad>, CanonError> {
             return Err(CanonError::UnknownContext(url));
         }
     }
-    let quads = to_quads(&with_sentinel_vocab(doc))?;
+    let quads = to_quads(&with_sentinel_vocab(doc)?)?;
     // Only IRIs are looked at, borrowed: this runs on every quad of every
     // credential verified.
     for quad in &quads {

@@ -368,13 +368,16 @@ fn progress_printer(total: usize) -> impl FnMut(usize) {
 }
 
 fn print_items(cli: &Cli, items: &[ItemResult]) -> Result<bool, Fatal> {
-    let mut out = std::io::stdout().lock();
+    // Buffered: stdout alone is line-buffered, and the JSON writer's many
+    // small writes each scanned for a newline.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if cli.json {
         serde_json::to_writer_pretty(&mut out, items)?;
         writeln!(out)?;
     } else {
         write_human(&mut out, items)?;
     }
+    out.flush()?;
     Ok(items.iter().all(ItemResult::ok))
 }
 
