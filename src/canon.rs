@@ -161,9 +161,24 @@ fn with_sentinel_vocab(doc: &Value) -> Result<Vec<u8>, CanonError> {
             map.end()
         }
     }
+    // A top-level array: each node object carries its own contexts, so each
+    // gets the catch-all in front of them.
+    struct Nodes<'a>(&'a [Value]);
+    impl Serialize for Nodes<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut seq = s.serialize_seq(Some(self.0.len()))?;
+            for item in self.0 {
+                match item {
+                    Value::Object(map) => seq.serialize_element(&Document(map))?,
+                    other => seq.serialize_element(other)?,
+                }
+            }
+            seq.end()
+        }
+    }
     let text = match doc {
         Value::Object(map) => serde_json::to_vec(&Document(map)),
-        // A top-level array: each node carries its own contexts.
+        Value::Array(items) => serde_json::to_vec(&Nodes(items)),
         other => serde_json::to_vec(other),
     };
     text.map_err(|e| CanonError::JsonLd(e.to_string()))
@@ -340,6 +355,15 @@ mod tests {
         let mut nested = v1_doc(json!({}));
         nested["credentialSubject"]["nickname"] = json!("Ace");
         assert!(matches!(rdfc(&nested), Err(CanonError::UndefinedTerm(t)) if t == "nickname"));
+        // A top-level array of nodes is held to the same rule, node by node.
+        let nodes = json!([
+            v1_doc(json!({})),
+            v1_doc(json!({"favouriteColour": "blue"}))
+        ]);
+        assert!(
+            matches!(rdfc(&nodes), Err(CanonError::UndefinedTerm(t)) if t == "favouriteColour")
+        );
+        assert!(rdfc(&json!([v1_doc(json!({}))])).is_ok());
     }
 
     #[test]
