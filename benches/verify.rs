@@ -11,11 +11,13 @@ use criterion::{criterion_group, criterion_main, Criterion};
 
 #[path = "support/cpu_time.rs"]
 mod cpu_time;
+#[path = "../examples/support/generate.rs"]
+mod generate;
 use cpu_time::ThreadCpuTime;
 use ed25519_dalek::SigningKey;
 use satchel::did;
 use satchel::formats;
-use satchel::proof::{self, Cryptosuite, ProofOptions};
+use satchel::proof::Cryptosuite;
 use satchel::report::Outcome;
 use satchel::verify::{verify_credential, VerifyOptions};
 use serde_json::json;
@@ -88,21 +90,8 @@ type Shape = fn(&str) -> serde_json::Value;
 
 fn signed(suite: Cryptosuite, shape: Shape) -> Vec<u8> {
     let key = SigningKey::from_bytes(&[5; 32]);
-    let did = did::did_key_from_public(&key.verifying_key());
-    let unsigned = shape(&did);
-    let signed = proof::sign(
-        &unsigned,
-        &key,
-        &ProofOptions {
-            suite,
-            verification_method: did::did_key_verification_method(&did),
-            proof_purpose: "assertionMethod".into(),
-            created: Some("2024-01-01T00:00:00Z".into()),
-            challenge: None,
-            domain: None,
-        },
-    )
-    .expect("sign");
+    let unsigned = shape(&did::did_key_from_public(&key.verifying_key()));
+    let signed = generate::sign(&unsigned, &key, suite).expect("sign");
     serde_json::to_vec(&signed).expect("serialise")
 }
 
