@@ -34,16 +34,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Runs a check every 0.1 s until it holds, for up to 10 s; fails if it never did.
+wait_until() {
+  for _ in $(seq 1 100); do
+    "$@" && return 0
+    sleep 0.1
+  done
+  "$@"
+}
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
+
 # The test issuer: its files first, then the overrides the app inherits
 # (through tauri-driver) to reach it as https://issuer.example.edu/.
 export SATCHEL_E2E_ISSUER="$WORK/issuer"
 "$CARGO_TARGET_DIR/debug/examples/e2e_issuer" "$SATCHEL_E2E_ISSUER" 2>"$WORK/issuer.log" &
 ISSUER=$!
-for _ in $(seq 1 100); do
-  [ -e "$SATCHEL_E2E_ISSUER/ready" ] && break
-  sleep 0.1
-done
-[ -e "$SATCHEL_E2E_ISSUER/ready" ] || { echo "e2e: the test issuer did not start" >&2; cat "$WORK/issuer.log" >&2; exit 1; }
+wait_until test -e "$SATCHEL_E2E_ISSUER/ready" || { echo "e2e: the test issuer did not start" >&2; cat "$WORK/issuer.log" >&2; exit 1; }
 SATCHEL_CONNECT_TO="$(cat "$SATCHEL_E2E_ISSUER/connect-to")"
 export SATCHEL_CONNECT_TO
 export SATCHEL_EXTRA_CA_CERTS="$SATCHEL_E2E_ISSUER/ca.pem"
@@ -52,20 +58,13 @@ export SATCHEL_EXTRA_CA_CERTS="$SATCHEL_E2E_ISSUER/ca.pem"
 # ready, so two runs on one machine never share (and kill) one display.
 Xvfb -displayfd 3 -screen 0 1280x860x24 -nolisten tcp 3>"$WORK/display" >"$WORK/xvfb.log" 2>&1 &
 XVFB=$!
-for _ in $(seq 1 100); do
-  [ -s "$WORK/display" ] && break
-  sleep 0.1
-done
-[ -s "$WORK/display" ] || { echo "e2e: Xvfb did not start" >&2; cat "$WORK/xvfb.log" >&2; exit 1; }
+wait_until test -s "$WORK/display" || { echo "e2e: Xvfb did not start" >&2; cat "$WORK/xvfb.log" >&2; exit 1; }
 DISPLAY=":$(tr -d '[:space:]' <"$WORK/display")"
 export DISPLAY
 tauri-driver --port "$PORT" >"$WORK/driver.log" 2>&1 &
 DRIVER=$!
 
-for _ in $(seq 1 100); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
-  sleep 0.1
-done
+wait_until port_open || true
 
 status=0
 SATCHEL_APP="$APP" SATCHEL_WEBDRIVER="http://127.0.0.1:$PORT" SATCHEL_SCREENSHOT="${SATCHEL_SCREENSHOT:-docs/screenshot.png}" \
