@@ -32,7 +32,7 @@ pub enum RdfcError {
 }
 
 /// A quad term, with blank nodes numbered.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum C<'a> {
     Iri(&'a str),
     Blank(usize),
