@@ -83,17 +83,27 @@ fn load_shipped(url: &str, _options: &JsonLdLoadDocumentOptions) -> LoadResult {
     }
 }
 
-/// JSON-LD to RDF: the dataset (JSON text) as oxrdf 0.3 quads.
-fn to_quads(bytes: &[u8]) -> Result<Vec<oxrdf::Quad>, CanonError> {
+/// JSON-LD to RDF in safe mode (see [`to_quads_safe`]), as oxrdf 0.3 quads:
+/// the document with the catch-all `@vocab` before its top-level contexts
+/// (each top-level node's, for an array of nodes), so that terms they leave
+/// undefined become visible IRIs, while a vocabulary of their own still
+/// takes precedence.
+///
+/// The document is given to the JSON-LD processor as the parsed value, not as
+/// JSON text: writing it out and reading it back was an eighth of verifying
+/// a credential, and from the value the processor takes each object's
+/// `@context`, `@type` and `@id` keys up front instead of buffering it.
+fn to_quads(doc: &Value) -> Result<Vec<oxrdf::Quad>, CanonError> {
     JsonLdParser::new()
         // As the Data Integrity cryptosuites and the reference stack canonicalise.
         .with_rdf_direction_i18n_datatype()
         .with_base_iri(RELATIVE_BASE)
         .map_err(|e| CanonError::JsonLd(e.to_string()))?
-        .for_slice(bytes)
+        .for_value(doc)
+        .with_prepended_context(UNDEFINED_VOCAB_CONTEXT)
         .with_load_document_callback(load_shipped)
         .with_context_cache(&CONTEXT_CACHE)
-        .collect::<Result<Vec<_>, _>>()
+        .parse()
         .map_err(|e| CanonError::JsonLd(e.to_string()))
 }
 
@@ -125,65 +135,6 @@ fn collect_context_urls(v: &Value) -> Vec<String> {
     out
 }
 
-/// The document as JSON text with a catch-all `@vocab` put before its
-/// top-level contexts: terms they leave undefined become visible IRIs, while
-/// a vocabulary of their own still takes precedence. Written straight from
-/// the borrowed document (no copy of it), `@context` first, so the JSON-LD
-/// processor need not hold back the entries before it.
-fn with_sentinel_vocab(doc: &Value) -> Result<Vec<u8>, CanonError> {
-    use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
-
-    struct Contexts<'a>(Option<&'a Value>);
-    impl Serialize for Contexts<'_> {
-        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut seq = s.serialize_seq(None)?;
-            seq.serialize_element(UNDEFINED_VOCAB_CONTEXT)?;
-            match self.0 {
-                Some(Value::Array(items)) => {
-                    for item in items {
-                        seq.serialize_element(item)?;
-                    }
-                }
-                Some(other) => seq.serialize_element(other)?,
-                None => {}
-            }
-            seq.end()
-        }
-    }
-    struct Document<'a>(&'a serde_json::Map<String, Value>);
-    impl Serialize for Document<'_> {
-        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut map = s.serialize_map(None)?;
-            map.serialize_entry("@context", &Contexts(self.0.get("@context")))?;
-            for (key, value) in self.0.iter().filter(|(k, _)| *k != "@context") {
-                map.serialize_entry(key, value)?;
-            }
-            map.end()
-        }
-    }
-    // A top-level array: each node object carries its own contexts, so each
-    // gets the catch-all in front of them.
-    struct Nodes<'a>(&'a [Value]);
-    impl Serialize for Nodes<'_> {
-        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut seq = s.serialize_seq(Some(self.0.len()))?;
-            for item in self.0 {
-                match item {
-                    Value::Object(map) => seq.serialize_element(&Document(map))?,
-                    other => seq.serialize_element(other)?,
-                }
-            }
-            seq.end()
-        }
-    }
-    let text = match doc {
-        Value::Object(map) => serde_json::to_vec(&Document(map)),
-        Value::Array(items) => serde_json::to_vec(&Nodes(items)),
-        other => serde_json::to_vec(other),
-    };
-    text.map_err(|e| CanonError::JsonLd(e.to_string()))
-}
-
 /// JSON-LD to RDF in safe mode: fails when the document holds a term its
 /// contexts do not define.
 ///
@@ -199,7 +150,7 @@ fn to_quads_safe(doc: &Value) -> Result<Vec<oxrdf::Quad>, CanonError> {
             return Err(CanonError::UnknownContext(url));
         }
     }
-    let quads = to_quads(&with_sentinel_vocab(doc)?)?;
+    let quads = to_quads(doc)?;
     // Only IRIs are looked at, borrowed: this runs on every quad of every
     // credential verified.
     for quad in &quads {

@@ -2,11 +2,13 @@
 //! run against the JSON-LD processor Satchel canonicalises with (the patched
 //! `oxjsonld` in crates/oxjsonld).
 //!
-//! Every test runs twice: with a fresh processor, and with one processed-context
-//! cache shared by the whole suite in manifest order, so that hundreds of context
-//! switches between documents go through the cache Satchel keeps for the life of
-//! the process. Both runs must give the expected result. Tests that cannot pass
-//! are in [`SKIP`], one line of reason each.
+//! Every test runs three times: from the JSON text with a fresh processor;
+//! from the text with one processed-context cache shared by the whole suite in
+//! manifest order, so that hundreds of context switches between documents go
+//! through the cache Satchel keeps for the life of the process; and, with that
+//! cache, from the parsed `serde_json::Value`, as Satchel gives credentials to
+//! the processor (oxjsonld patch 8). Every run must give the expected result.
+//! Tests that cannot pass are in [`SKIP`], one line of reason each.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -111,8 +113,17 @@ fn canonical(nquads: &str) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
+/// How a run gives the document to the processor.
+#[derive(Clone, Copy)]
+enum From {
+    /// As JSON text (`for_slice`).
+    Text,
+    /// As a parsed `serde_json::Value` (`for_value`), as Satchel does.
+    Value,
+}
+
 /// What one run gave: canonical N-Quads or an error code.
-fn run(test: &Value, cache: Option<&JsonLdContextCache>) -> Result<String, String> {
+fn run(test: &Value, cache: Option<&JsonLdContextCache>, from: From) -> Result<String, String> {
     let input = test["input"].as_str().expect("input");
     let option = |k: &str| test["option"].get(k).and_then(Value::as_str);
     let mut parser = JsonLdParser::new();
@@ -127,22 +138,28 @@ fn run(test: &Value, cache: Option<&JsonLdContextCache>) -> Result<String, Strin
         .unwrap_or_else(|| format!("{BASE}{input}"));
     let parser = parser.with_base_iri(base).expect("base IRI");
     let bytes = std::fs::read(suite_dir().join(input)).expect("input file");
-    let mut parser = parser.for_slice(&bytes).with_load_document_callback(load);
-    if let Some(cache) = cache {
-        parser = parser.with_context_cache(cache);
-    }
-    let mut quads = Vec::new();
-    for q in parser {
-        match q {
-            Ok(q) => quads.push(q),
-            Err(e) => {
-                return Err(e
-                    .code()
-                    .map(|c| c.to_string())
-                    .unwrap_or_else(|| format!("no code: {e}")))
+    let code = |e: oxjsonld::JsonLdSyntaxError| {
+        e.code()
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| format!("no code: {e}"))
+    };
+    let quads = match from {
+        From::Text => {
+            let mut parser = parser.for_slice(&bytes).with_load_document_callback(load);
+            if let Some(cache) = cache {
+                parser = parser.with_context_cache(cache);
             }
+            parser.collect::<Result<Vec<_>, _>>().map_err(code)?
         }
-    }
+        From::Value => {
+            let value: Value = serde_json::from_slice(&bytes).expect("input JSON");
+            let mut parser = parser.for_value(&value).with_load_document_callback(load);
+            if let Some(cache) = cache {
+                parser = parser.with_context_cache(cache);
+            }
+            parser.parse().map_err(code)?
+        }
+    };
     rdfc::canonicalize_with(&quads, 3, rdfc::HashAlgorithm::Sha256)
         .map(|c| c.nquads)
         .map_err(|e| format!("no canonical form: {e}"))
@@ -193,10 +210,12 @@ fn w3c_json_ld_to_rdf_suite() {
             skipped += 1;
             continue;
         }
-        let fresh = run(test, None);
-        let cached = run(test, Some(&shared));
+        let fresh = run(test, None, From::Text);
+        let cached = run(test, Some(&shared), From::Text);
+        let value = run(test, Some(&shared), From::Value);
         let result = check(test, &fresh)
-            .and_then(|()| check(test, &cached).map_err(|e| format!("with the shared cache: {e}")));
+            .and_then(|()| check(test, &cached).map_err(|e| format!("with the shared cache: {e}")))
+            .and_then(|()| check(test, &value).map_err(|e| format!("given as a value: {e}")));
         match result {
             Ok(()) => passed += 1,
             Err(e) => {

@@ -579,48 +579,15 @@ impl JsonLdExpansionConverter {
                 }
                 if depth == 0 {
                     // We look for @context
-                    if let Some((idx, _)) = buffer
+                    let context = buffer
                         .iter()
-                        .enumerate()
-                        .find(|(_, (key, _))| key == "@context")
-                    {
-                        let (_, events) = buffer.remove(idx);
-                        active_context = self.new_context(&active_context, events, errors);
-                        if self.state.is_empty() {
-                            self.root_context = Arc::clone(&active_context);
-                        }
-                    }
-                    // We look for @type, @id and @graph
-                    let mut type_data = Vec::new();
-                    let mut id_data = None;
-                    let mut graph_data = Vec::new();
-                    let mut other_data = Vec::with_capacity(buffer.len());
-                    for (key, value) in buffer {
-                        let expanded =
-                            self.expand_iri(&active_context, key.as_str().into(), false, true);
-                        match expanded.as_deref() {
-                            Some("@context") => errors.push(JsonLdSyntaxError::msg_and_code(
-                                "@context is defined twice",
-                                JsonLdErrorCode::CollidingKeywords,
-                            )),
-                            Some("@type") => {
-                                type_data.push((key, value));
-                            }
-                            Some("@id") => {
-                                if id_data.is_some() {
-                                    errors.push(JsonLdSyntaxError::msg_and_code(
-                                        "@id is defined twice",
-                                        JsonLdErrorCode::CollidingKeywords,
-                                    ))
-                                }
-                                id_data = Some((key, value));
-                            }
-                            Some("@graph") => {
-                                graph_data.push((key, value));
-                            }
-                            _ => other_data.push((key, value)),
-                        }
-                    }
+                        .position(|(key, _)| key == "@context")
+                        .map(|idx| buffer.remove(idx).1);
+                    let keys = buffer
+                        .iter()
+                        .map(|(key, _)| key.as_str())
+                        .collect::<Vec<_>>();
+                    let order = self.order_object_keys(&mut active_context, context, &keys, errors);
                     self.state
                         .push(JsonLdExpansionState::ObjectOrContainerStartStreaming {
                             extra_node,
@@ -630,19 +597,13 @@ impl JsonLdExpansionConverter {
                             reverse,
                             in_included,
                         });
-
-                    // We first sort types by key
-                    type_data.sort_by(|(k1, _), (k2, _)| k1.cmp(k2));
-                    // We first process @type and @id then others, then graph
-                    for (key, value) in type_data
-                        .into_iter()
-                        .chain(id_data)
-                        .chain(other_data)
-                        .chain(graph_data)
-                    {
-                        self.convert_event(JsonEvent::ObjectKey(key.into()), results, errors);
-                        for event in value {
-                            self.convert_event(event, results, errors);
+                    let mut entries = buffer.into_iter().map(Some).collect::<Vec<_>>();
+                    for idx in order {
+                        if let Some((key, value)) = entries[idx].take() {
+                            self.convert_event(JsonEvent::ObjectKey(key.into()), results, errors);
+                            for event in value {
+                                self.convert_event(event, results, errors);
+                            }
                         }
                     }
                     self.convert_event(JsonEvent::EndObject, results, errors);
@@ -857,7 +818,7 @@ impl JsonLdExpansionConverter {
                 mut buffer,
                 mut depth,
                 active_property,
-                mut active_context,
+                active_context,
                 reverse,
                 in_included,
                 is_array,
@@ -908,46 +869,16 @@ impl JsonLdExpansionConverter {
                     is_single_id_or_value = Some(seen_id);
                 }
                 if let Some(is_single_id_or_value) = is_single_id_or_value {
-                    // 3) 7) 8)
-                    let active_context_for_property_scoped_context = Arc::clone(&active_context);
-                    if !is_single_id_or_value {
-                        if let Some(previous_context) = &active_context.previous_context {
-                            active_context = Arc::clone(previous_context);
-                        }
-                    }
-                    if let Some(active_property) = &active_property {
-                        if let Some(property_scoped_context) = self.new_scoped_context(
-                            &active_context_for_property_scoped_context,
-                            active_property,
-                            true,
-                            true,
-                            errors,
-                        ) {
-                            active_context = property_scoped_context;
-                        }
-                    }
-                    self.state.push(if self.streaming {
-                        JsonLdExpansionState::ObjectOrContainerStartStreaming {
-                            active_property,
-                            active_context,
-                            container: if is_array { &[] } else { container },
-                            reverse,
-                            in_included,
-                            extra_node: None,
-                        }
-                    } else {
-                        JsonLdExpansionState::ObjectOrContainerStart {
-                            buffer: Vec::new(),
-                            depth: 1,
-                            current_key: None,
-                            active_property,
-                            active_context,
-                            container: if is_array { &[] } else { container },
-                            reverse,
-                            in_included,
-                            extra_node: None,
-                        }
-                    });
+                    self.push_object_start(
+                        is_single_id_or_value,
+                        active_property,
+                        active_context,
+                        reverse,
+                        in_included,
+                        is_array,
+                        container,
+                        errors,
+                    );
                     for event in buffer {
                         self.convert_event(event, results, errors);
                     }
@@ -2709,6 +2640,225 @@ impl JsonLdExpansionConverter {
     /// `local context` is always `null`
     ///
     /// Warning: take care of synchronizing this implementation with the full one in [`JsonLdContextProcessor`].
+    /// Satchel patch 8: leaves an object start whose keys are buffered to
+    /// decide if the object is a single `@id` or a value (which keeps a
+    /// type-scoped context) once that is known: reverts a non-propagated
+    /// context if it is not, applies the property-scoped context, and waits
+    /// for the object's keys (steps 3, 7 and 8 of the expansion algorithm).
+    #[expect(clippy::too_many_arguments)]
+    fn push_object_start(
+        &mut self,
+        is_single_id_or_value: bool,
+        active_property: Option<String>,
+        mut active_context: Arc<JsonLdContext>,
+        reverse: bool,
+        in_included: bool,
+        is_array: bool,
+        container: &'static [&'static str],
+        errors: &mut Vec<JsonLdSyntaxError>,
+    ) {
+        let active_context_for_property_scoped_context = Arc::clone(&active_context);
+        if !is_single_id_or_value {
+            if let Some(previous_context) = &active_context.previous_context {
+                active_context = Arc::clone(previous_context);
+            }
+        }
+        if let Some(active_property) = &active_property {
+            if let Some(property_scoped_context) = self.new_scoped_context(
+                &active_context_for_property_scoped_context,
+                active_property,
+                true,
+                true,
+                errors,
+            ) {
+                active_context = property_scoped_context;
+            }
+        }
+        self.state.push(if self.streaming {
+            JsonLdExpansionState::ObjectOrContainerStartStreaming {
+                active_property,
+                active_context,
+                container: if is_array { &[] } else { container },
+                reverse,
+                in_included,
+                extra_node: None,
+            }
+        } else {
+            JsonLdExpansionState::ObjectOrContainerStart {
+                buffer: Vec::new(),
+                depth: 1,
+                current_key: None,
+                active_property,
+                active_context,
+                container: if is_array { &[] } else { container },
+                reverse,
+                in_included,
+                extra_node: None,
+            }
+        });
+    }
+
+    /// Satchel patch 8: processes an object's `@context` and gives the order
+    /// in which its other `keys` are expanded (indices into `keys`): the
+    /// `@type` keys sorted, the `@id` key, the others as written, the
+    /// `@graph` keys. Shared by buffered objects and objects given whole.
+    fn order_object_keys(
+        &mut self,
+        active_context: &mut Arc<JsonLdContext>,
+        context: Option<Vec<JsonEvent<'static>>>,
+        keys: &[&str],
+        errors: &mut Vec<JsonLdSyntaxError>,
+    ) -> Vec<usize> {
+        if let Some(events) = context {
+            *active_context = self.new_context(active_context, events, errors);
+            if self.state.is_empty() {
+                self.root_context = Arc::clone(active_context);
+            }
+        }
+        let mut type_keys = Vec::new();
+        let mut id_key = None;
+        let mut graph_keys = Vec::new();
+        let mut other_keys = Vec::with_capacity(keys.len());
+        for (idx, key) in keys.iter().enumerate() {
+            match self
+                .expand_iri(active_context, (*key).into(), false, true)
+                .as_deref()
+            {
+                Some("@context") => errors.push(JsonLdSyntaxError::msg_and_code(
+                    "@context is defined twice",
+                    JsonLdErrorCode::CollidingKeywords,
+                )),
+                Some("@type") => type_keys.push(idx),
+                Some("@id") => {
+                    if id_key.is_some() {
+                        errors.push(JsonLdSyntaxError::msg_and_code(
+                            "@id is defined twice",
+                            JsonLdErrorCode::CollidingKeywords,
+                        ))
+                    }
+                    id_key = Some(idx);
+                }
+                Some("@graph") => graph_keys.push(idx),
+                _ => other_keys.push(idx),
+            }
+        }
+        // Stable: keys are unique in an object given whole.
+        type_keys.sort_by(|a, b| keys[*a].cmp(keys[*b]));
+        type_keys
+            .into_iter()
+            .chain(id_key)
+            .chain(other_keys)
+            .chain(graph_keys)
+            .collect()
+    }
+
+    /// Satchel patch 8: to be called right after `StartObject` was converted,
+    /// for an object whose keys (`keys`, as written) and `@context` are known
+    /// up front. When the converter would buffer the object to find its
+    /// `@context`, `@type` and `@id`, it takes them from here instead, and
+    /// returns the order in which the object's other keys (indices into
+    /// `keys`; never the `@context` key) must then be given, each followed
+    /// by its value, then `EndObject`. `None`: give every key as written.
+    pub(crate) fn start_object_given_whole(
+        &mut self,
+        keys: &[&str],
+        context: impl FnOnce() -> Option<Vec<JsonEvent<'static>>>,
+        errors: &mut Vec<JsonLdSyntaxError>,
+    ) -> Option<Vec<usize>> {
+        if let Some(JsonLdExpansionState::ObjectStartIsSingleIdOrValue {
+            buffer, depth: 1, ..
+        }) = self.state.last()
+        {
+            if !buffer.is_empty() {
+                return None;
+            }
+            let Some(JsonLdExpansionState::ObjectStartIsSingleIdOrValue {
+                active_property,
+                active_context,
+                reverse,
+                in_included,
+                is_array,
+                container,
+                ..
+            }) = self.state.pop()
+            else {
+                unreachable!()
+            };
+            // As the buffering state decides, key by key.
+            let mut seen_type = false;
+            let mut seen_id = false;
+            let mut decided = None;
+            for key in keys {
+                if let Some(iri) = self.expand_iri(&active_context, (*key).into(), false, true) {
+                    match iri.as_ref() {
+                        "@index" | "@context" => (),
+                        "@type" => seen_type = true,
+                        "@value" | "@language" | "@direction" => {
+                            decided = Some(true);
+                            break;
+                        }
+                        "@id" if !seen_type => seen_id = true,
+                        _ => {
+                            decided = Some(false);
+                            break;
+                        }
+                    }
+                }
+            }
+            self.push_object_start(
+                decided.unwrap_or(seen_id),
+                active_property,
+                active_context,
+                reverse,
+                in_included,
+                is_array,
+                container,
+                errors,
+            );
+        }
+        match self.state.last() {
+            Some(JsonLdExpansionState::ObjectOrContainerStart {
+                buffer, depth: 1, ..
+            }) if buffer.is_empty() => (),
+            _ => return None,
+        }
+        let Some(JsonLdExpansionState::ObjectOrContainerStart {
+            active_property,
+            mut active_context,
+            container,
+            reverse,
+            in_included,
+            extra_node,
+            ..
+        }) = self.state.pop()
+        else {
+            unreachable!()
+        };
+        let context_at = keys.iter().position(|key| *key == "@context");
+        let (rest, rest_at): (Vec<&str>, Vec<usize>) = keys
+            .iter()
+            .enumerate()
+            .filter(|(idx, _)| Some(*idx) != context_at)
+            .map(|(idx, key)| (*key, idx))
+            .unzip();
+        let context = if context_at.is_some() {
+            context()
+        } else {
+            None
+        };
+        let order = self.order_object_keys(&mut active_context, context, &rest, errors);
+        self.state
+            .push(JsonLdExpansionState::ObjectOrContainerStartStreaming {
+                extra_node,
+                active_property,
+                active_context,
+                container,
+                reverse,
+                in_included,
+            });
+        Some(order.into_iter().map(|idx| rest_at[idx]).collect())
+    }
+
     fn expand_iri<'a>(
         &self,
         active_context: &JsonLdContext,

@@ -293,6 +293,20 @@ impl JsonLdParser {
         }
     }
 
+    /// Satchel patch 8: converts a document already read into a
+    /// `serde_json::Value`, without writing it out and reading it again.
+    ///
+    /// The result is what [`for_slice`](Self::for_slice) gives for the
+    /// value's JSON text. Objects are given to the expansion whole, so it does
+    /// not buffer them to find their `@context`, `@type` and `@id` keys.
+    pub fn for_value(self, value: &serde_json::Value) -> ValueJsonLdParser<'_> {
+        ValueJsonLdParser {
+            inner: self.into_inner(),
+            value,
+            prepended_context: None,
+        }
+    }
+
     fn into_inner(self) -> InternalJsonLdParser {
         InternalJsonLdParser {
             expansion: JsonLdExpansionConverter::new(
@@ -878,6 +892,210 @@ struct InternalJsonLdParser {
     expended_events: Vec<JsonLdEvent>,
     to_rdf: JsonLdToRdfConverter,
     json_error: bool,
+}
+
+/// Satchel patch 8: converts a document given as a `serde_json::Value`.
+///
+/// Can be built using [`JsonLdParser::for_value`].
+#[must_use]
+pub struct ValueJsonLdParser<'a> {
+    inner: InternalJsonLdParser,
+    value: &'a serde_json::Value,
+    prepended_context: Option<&'a str>,
+}
+
+impl<'a> ValueJsonLdParser<'a> {
+    /// As [`SliceJsonLdParser::with_load_document_callback`].
+    pub fn with_load_document_callback(
+        mut self,
+        callback: impl Fn(
+            &str,
+            &JsonLdLoadDocumentOptions,
+        ) -> Result<JsonLdRemoteDocument, Box<dyn Error + Send + Sync>>
+        + Send
+        + Sync
+        + UnwindSafe
+        + RefUnwindSafe
+        + 'static,
+    ) -> Self {
+        self.inner.expansion = self.inner.expansion.with_load_document_callback(callback);
+        self
+    }
+
+    /// As [`SliceJsonLdParser::with_context_cache`].
+    pub fn with_context_cache(mut self, cache: &JsonLdContextCache) -> Self {
+        self.inner.expansion = self.inner.expansion.with_context_cache(cache.clone());
+        self
+    }
+
+    /// Converts the document as if each top-level node object's `@context`
+    /// (the document's, or each of a top-level array's) began with the
+    /// context at `url`, written first in the object, even where the object
+    /// has no `@context`.
+    pub fn with_prepended_context(mut self, url: &'a str) -> Self {
+        self.prepended_context = Some(url);
+        self
+    }
+
+    /// The document's quads, in the order [`SliceJsonLdParser`] gives them,
+    /// or the first error it would give.
+    pub fn parse(mut self) -> Result<Vec<Quad>, JsonLdSyntaxError> {
+        let mut walk = ValueWalk {
+            inner: &mut self.inner,
+            results: Vec::new(),
+            errors: Vec::new(),
+        };
+        let walked = match self.value {
+            serde_json::Value::Array(items) => walk.array(items, self.prepended_context),
+            value => walk.value(value, self.prepended_context),
+        };
+        if walked.is_ok() {
+            walk.event(JsonEvent::Eof).ok();
+        }
+        match walk.errors.into_iter().next() {
+            Some(error) => Err(error),
+            None => Ok(walk.results),
+        }
+    }
+}
+
+/// Gives a `serde_json::Value` to the converter as the JSON events its text
+/// would give; stops at the first error (`Err(())`, the error is in `errors`).
+struct ValueWalk<'p> {
+    inner: &'p mut InternalJsonLdParser,
+    results: Vec<Quad>,
+    errors: Vec<JsonLdSyntaxError>,
+}
+
+impl ValueWalk<'_> {
+    fn event(&mut self, event: JsonEvent<'_>) -> Result<(), ()> {
+        self.inner
+            .parse_event(event, &mut self.results, &mut self.errors);
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(())
+        }
+    }
+
+    /// `prepended`: a context URL to put first in the value's `@context`
+    /// if it is an object.
+    fn value(&mut self, value: &serde_json::Value, prepended: Option<&str>) -> Result<(), ()> {
+        use serde_json::Value;
+        match value {
+            Value::Null => self.event(JsonEvent::Null),
+            Value::Bool(b) => self.event(JsonEvent::Boolean(*b)),
+            // Display writes a number as serde_json's serializer does.
+            Value::Number(n) => self.event(JsonEvent::Number(n.to_string().into())),
+            Value::String(s) => self.event(JsonEvent::String(s.as_str().into())),
+            Value::Array(items) => self.array(items, None),
+            Value::Object(map) => self.object(map, prepended),
+        }
+    }
+
+    fn array(&mut self, items: &[serde_json::Value], prepended: Option<&str>) -> Result<(), ()> {
+        self.event(JsonEvent::StartArray)?;
+        for item in items {
+            self.value(item, prepended)?;
+        }
+        self.event(JsonEvent::EndArray)
+    }
+
+    fn object(
+        &mut self,
+        map: &serde_json::Map<String, serde_json::Value>,
+        prepended: Option<&str>,
+    ) -> Result<(), ()> {
+        self.event(JsonEvent::StartObject)?;
+        // With a prepended context, `@context` is written first.
+        let keys = prepended
+            .map(|_| "@context")
+            .into_iter()
+            .chain(
+                map.keys()
+                    .map(String::as_str)
+                    .filter(|key| prepended.is_none() || *key != "@context"),
+            )
+            .collect::<Vec<_>>();
+        let context = || {
+            let mut events = Vec::new();
+            match prepended {
+                Some(url) => {
+                    events.push(JsonEvent::StartArray);
+                    events.push(JsonEvent::String(url.to_owned().into()));
+                    match map.get("@context") {
+                        Some(serde_json::Value::Array(items)) => {
+                            for item in items {
+                                owned_events(item, &mut events);
+                            }
+                        }
+                        Some(other) => owned_events(other, &mut events),
+                        None => {}
+                    }
+                    events.push(JsonEvent::EndArray);
+                }
+                None => owned_events(map.get("@context")?, &mut events),
+            }
+            Some(events)
+        };
+        let order = self
+            .inner
+            .expansion
+            .start_object_given_whole(&keys, context, &mut self.errors);
+        if !self.errors.is_empty() {
+            return Err(());
+        }
+        match order {
+            Some(order) => {
+                for idx in order {
+                    let key = keys[idx];
+                    self.event(JsonEvent::ObjectKey(key.into()))?;
+                    if let Some(value) = map.get(key) {
+                        self.value(value, None)?;
+                    }
+                }
+            }
+            None => {
+                for key in &keys {
+                    self.event(JsonEvent::ObjectKey((*key).into()))?;
+                    if *key == "@context" && prepended.is_some() {
+                        for event in context().into_iter().flatten() {
+                            self.event(event)?;
+                        }
+                    } else if let Some(value) = map.get(*key) {
+                        self.value(value, None)?;
+                    }
+                }
+            }
+        }
+        self.event(JsonEvent::EndObject)
+    }
+}
+
+/// The JSON events of a value, owned (a `@context`, kept by the converter).
+fn owned_events(value: &serde_json::Value, events: &mut Vec<JsonEvent<'static>>) {
+    use serde_json::Value;
+    match value {
+        Value::Null => events.push(JsonEvent::Null),
+        Value::Bool(b) => events.push(JsonEvent::Boolean(*b)),
+        Value::Number(n) => events.push(JsonEvent::Number(n.to_string().into())),
+        Value::String(s) => events.push(JsonEvent::String(s.clone().into())),
+        Value::Array(items) => {
+            events.push(JsonEvent::StartArray);
+            for item in items {
+                owned_events(item, events);
+            }
+            events.push(JsonEvent::EndArray);
+        }
+        Value::Object(map) => {
+            events.push(JsonEvent::StartObject);
+            for (key, item) in map {
+                events.push(JsonEvent::ObjectKey(key.clone().into()));
+                owned_events(item, events);
+            }
+            events.push(JsonEvent::EndObject);
+        }
+    }
 }
 
 impl InternalJsonLdParser {
