@@ -93,8 +93,8 @@ fn load_shipped(url: &str, _options: &JsonLdLoadDocumentOptions) -> LoadResult {
 /// JSON text: writing it out and reading it back was an eighth of verifying
 /// a credential, and from the value the processor takes each object's
 /// `@context`, `@type` and `@id` keys up front instead of buffering it.
-fn to_quads(doc: &Value) -> Result<Vec<oxrdf::Quad>, CanonError> {
-    JsonLdParser::new()
+fn to_quads(doc: &Value, without: Option<&str>) -> Result<Vec<oxrdf::Quad>, CanonError> {
+    let parser = JsonLdParser::new()
         // As the Data Integrity cryptosuites and the reference stack canonicalise.
         .with_rdf_direction_i18n_datatype()
         .with_base_iri(RELATIVE_BASE)
@@ -102,33 +102,42 @@ fn to_quads(doc: &Value) -> Result<Vec<oxrdf::Quad>, CanonError> {
         .for_value(doc)
         .with_prepended_context(UNDEFINED_VOCAB_CONTEXT)
         .with_load_document_callback(load_shipped)
-        .with_context_cache(&CONTEXT_CACHE)
-        .parse()
-        .map_err(|e| CanonError::JsonLd(e.to_string()))
+        .with_context_cache(&CONTEXT_CACHE);
+    match without {
+        Some(key) => parser.with_ignored_key(key),
+        None => parser,
+    }
+    .parse()
+    .map_err(|e| CanonError::JsonLd(e.to_string()))
 }
 
-/// Every string value of an `@context` anywhere in the document (scoped
-/// contexts inside the shipped ones are shipped too).
-fn collect_context_urls(v: &Value) -> Vec<String> {
+/// Every string value of an `@context` anywhere in the document, less its
+/// top-level entry `without` (scoped contexts inside the shipped ones are
+/// shipped too).
+fn collect_context_urls(v: &Value, without: Option<&str>) -> Vec<String> {
     let mut out = Vec::new();
-    let mut stack = vec![v];
-    while let Some(v) = stack.pop() {
-        match v {
-            Value::Object(o) => {
-                for (k, child) in o {
-                    if k == "@context" {
-                        match child {
-                            Value::String(s) => out.push(s.clone()),
-                            Value::Array(items) => out.extend(
-                                items.iter().filter_map(|i| i.as_str().map(str::to_string)),
-                            ),
-                            _ => {}
-                        }
-                    }
-                    stack.push(child);
+    let mut stack = match (v, without) {
+        (Value::Object(top), Some(key)) => top
+            .iter()
+            .filter(|(k, _)| k.as_str() != key)
+            .map(|(k, child)| (k == "@context", child))
+            .collect(),
+        _ => vec![(false, v)],
+    };
+    // (whether the value is an `@context`'s, the value)
+    while let Some((is_context, v)) = stack.pop() {
+        if is_context {
+            match v {
+                Value::String(s) => out.push(s.clone()),
+                Value::Array(items) => {
+                    out.extend(items.iter().filter_map(|i| i.as_str().map(str::to_string)))
                 }
+                _ => {}
             }
-            Value::Array(items) => stack.extend(items),
+        }
+        match v {
+            Value::Object(o) => stack.extend(o.iter().map(|(k, child)| (k == "@context", child))),
+            Value::Array(items) => stack.extend(items.iter().map(|item| (false, item))),
             _ => {}
         }
     }
@@ -143,14 +152,14 @@ fn collect_context_urls(v: &Value) -> Vec<String> {
 /// which plain JSON-LD would silently drop, lands under the catch-all. So when
 /// no catch-all IRI appears, these quads are the document's own, and one
 /// conversion both checks and converts.
-fn to_quads_safe(doc: &Value) -> Result<Vec<oxrdf::Quad>, CanonError> {
+fn to_quads_safe(doc: &Value, without: Option<&str>) -> Result<Vec<oxrdf::Quad>, CanonError> {
     // Name an unknown context precisely rather than as a loader failure.
-    for url in collect_context_urls(doc) {
+    for url in collect_context_urls(doc, without) {
         if contexts::lookup(&url).is_none() {
             return Err(CanonError::UnknownContext(url));
         }
     }
-    let quads = to_quads(doc)?;
+    let quads = to_quads(doc, without)?;
     // Only IRIs are looked at, borrowed: this runs on every quad of every
     // credential verified.
     for quad in &quads {
@@ -184,7 +193,14 @@ fn to_quads_safe(doc: &Value) -> Result<Vec<oxrdf::Quad>, CanonError> {
 
 /// RDFC-1.0 canonical N-Quads of a JSON-LD document, in safe mode.
 pub fn rdfc(doc: &Value) -> Result<String, CanonError> {
-    rdfc::canonicalize(&to_quads_safe(doc)?).map_err(|e| CanonError::Rdfc(e.to_string()))
+    rdfc_without(doc, None)
+}
+
+/// [`rdfc`] of a JSON object as if it had no top-level entry `without`
+/// (a secured document without its `proof`, read in place: copying a
+/// credential was a tenth of verifying one).
+pub fn rdfc_without(doc: &Value, without: Option<&str>) -> Result<String, CanonError> {
+    rdfc::canonicalize(&to_quads_safe(doc, without)?).map_err(|e| CanonError::Rdfc(e.to_string()))
 }
 
 /// RFC 8785 (JCS) canonical JSON text.
@@ -197,12 +213,19 @@ pub fn rdfc(doc: &Value) -> Result<String, CanonError> {
 /// as ECMAScript does (`ryu-js`, as that crate does), strings escaped as
 /// `JSON.stringify` does, and object keys sorted by UTF-16 code units.
 pub fn jcs(v: &Value) -> Result<String, CanonError> {
+    jcs_without(v, None)
+}
+
+/// [`jcs`] of a JSON object as if it had no top-level entry `without`
+/// (see [`rdfc_without`]).
+pub fn jcs_without(v: &Value, without: Option<&str>) -> Result<String, CanonError> {
     let mut out = String::with_capacity(512);
-    write_jcs(&mut out, v)?;
+    write_jcs(&mut out, v, without)?;
     Ok(out)
 }
 
-fn write_jcs(out: &mut String, v: &Value) -> Result<(), CanonError> {
+/// `without`: a key to leave out if `v` is an object (not its children).
+fn write_jcs(out: &mut String, v: &Value, without: Option<&str>) -> Result<(), CanonError> {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -221,12 +244,15 @@ fn write_jcs(out: &mut String, v: &Value) -> Result<(), CanonError> {
                 if i > 0 {
                     out.push(',');
                 }
-                write_jcs(out, item)?;
+                write_jcs(out, item, None)?;
             }
             out.push(']');
         }
         Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            let mut entries: Vec<(&String, &Value)> = map
+                .iter()
+                .filter(|(key, _)| Some(key.as_str()) != without)
+                .collect();
             entries.sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
             out.push('{');
             for (i, (key, value)) in entries.into_iter().enumerate() {
@@ -235,7 +261,7 @@ fn write_jcs(out: &mut String, v: &Value) -> Result<(), CanonError> {
                 }
                 write_jcs_string(out, key);
                 out.push(':');
-                write_jcs(out, value)?;
+                write_jcs(out, value, None)?;
             }
             out.push('}');
         }

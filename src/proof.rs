@@ -138,10 +138,17 @@ pub struct HashData {
     pub combined: [u8; 64],
 }
 
-fn canonicalize(suite: Cryptosuite, v: &Value) -> Result<String, CanonError> {
+/// `without`: a top-level entry of `v` to leave out (see [`canon::rdfc_without`]).
+fn canonicalize(
+    suite: Cryptosuite,
+    v: &Value,
+    without: Option<&str>,
+) -> Result<String, CanonError> {
     match suite {
-        Cryptosuite::EddsaJcs2022 => canon::jcs(v),
-        Cryptosuite::EddsaRdfc2022 | Cryptosuite::Ed25519Signature2020 => canon::rdfc(v),
+        Cryptosuite::EddsaJcs2022 => canon::jcs_without(v, without),
+        Cryptosuite::EddsaRdfc2022 | Cryptosuite::Ed25519Signature2020 => {
+            canon::rdfc_without(v, without)
+        }
     }
 }
 
@@ -151,8 +158,19 @@ pub fn hash_data(
     unsecured: &Value,
     proof_config: &Value,
 ) -> Result<HashData, ProofError> {
-    let canonical_proof_config = canonicalize(suite, proof_config)?;
-    let canonical_document = canonicalize(suite, unsecured)?;
+    hash_covered(suite, unsecured, None, proof_config)
+}
+
+/// [`hash_data`] of `doc` as if it had no top-level entry `without`: a
+/// secured document is hashed in place, without its proofs, not copied.
+fn hash_covered(
+    suite: Cryptosuite,
+    doc: &Value,
+    without: Option<&str>,
+    proof_config: &Value,
+) -> Result<HashData, ProofError> {
+    let canonical_proof_config = canonicalize(suite, proof_config, None)?;
+    let canonical_document = canonicalize(suite, doc, without)?;
     let mut combined = [0u8; 64];
     combined[..32].copy_from_slice(&Sha256::digest(canonical_proof_config.as_bytes()));
     combined[32..].copy_from_slice(&Sha256::digest(canonical_document.as_bytes()));
@@ -303,29 +321,23 @@ pub fn verify(
             ))
         }
     };
-    // One copy of the document without its proofs, shared by every proof
-    // that is not chained (copying a large credential is not free).
-    let unsecured: Map<String, Value> = doc
-        .iter()
-        .filter(|(k, _)| k.as_str() != "proof")
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let unsecured = Value::Object(unsecured);
+    // A proof that is not chained covers the document without its proofs:
+    // read in place, not copied (copying a large credential is not free).
     all.iter()
         .map(|proof| match proof.get("previousProof") {
-            None => verify_one(&unsecured, proof, resolver),
+            None => verify_one(secured, Some("proof"), proof, resolver),
             Some(prev) => {
-                let input = with_previous_proofs(&unsecured, &all, prev)?;
-                verify_one(&input, proof, resolver)
+                let input = with_previous_proofs(doc, &all, prev)?;
+                verify_one(&input, None, proof, resolver)
             }
         })
         .collect()
 }
 
-/// The input document of a chained proof: the unsecured document carrying the
-/// proofs that `previousProof` names.
+/// The input document of a chained proof: the secured document carrying,
+/// instead of all its proofs, the proofs that `previousProof` names.
 fn with_previous_proofs(
-    unsecured: &Value,
+    secured: &Map<String, Value>,
     all: &[&Map<String, Value>],
     prev: &Value,
 ) -> Result<Value, ProofError> {
@@ -356,15 +368,19 @@ fn with_previous_proofs(
             ))
         }
     };
-    let mut doc = unsecured.clone();
-    if let Value::Object(map) = &mut doc {
-        map.insert("proof".into(), proofs);
-    }
-    Ok(doc)
+    let mut doc: Map<String, Value> = secured
+        .iter()
+        .filter(|(k, _)| k.as_str() != "proof")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    doc.insert("proof".into(), proofs);
+    Ok(Value::Object(doc))
 }
 
+/// Verifies `proof` over `doc` less its top-level entry `without`.
 fn verify_one(
     doc: &Value,
+    without: Option<&str>,
     proof: &Map<String, Value>,
     resolver: &dyn KeyResolver,
 ) -> Result<VerifiedProof, ProofError> {
@@ -405,7 +421,7 @@ fn verify_one(
         }
     }
     let config = proof_config(suite, proof, &doc);
-    let hash = hash_data(suite, &doc, &config)?;
+    let hash = hash_covered(suite, &doc, without, &config)?;
     let key = resolver.resolve(&vm)?;
     let Some(public_key) = key.public_key.as_ed25519() else {
         return Err(ProofError::Malformed(format!(

@@ -303,7 +303,7 @@ impl JsonLdParser {
         ValueJsonLdParser {
             inner: self.into_inner(),
             value,
-            prepended_context: None,
+            top: TopLevel::default(),
         }
     }
 
@@ -901,7 +901,15 @@ struct InternalJsonLdParser {
 pub struct ValueJsonLdParser<'a> {
     inner: InternalJsonLdParser,
     value: &'a serde_json::Value,
+    top: TopLevel<'a>,
+}
+
+/// How the top-level node objects (the document, or each object of a
+/// top-level array) are read differently from what the value holds.
+#[derive(Clone, Copy, Default)]
+struct TopLevel<'a> {
     prepended_context: Option<&'a str>,
+    ignored_key: Option<&'a str>,
 }
 
 impl<'a> ValueJsonLdParser<'a> {
@@ -933,7 +941,14 @@ impl<'a> ValueJsonLdParser<'a> {
     /// context at `url`, written first in the object, even where the object
     /// has no `@context`.
     pub fn with_prepended_context(mut self, url: &'a str) -> Self {
-        self.prepended_context = Some(url);
+        self.top.prepended_context = Some(url);
+        self
+    }
+
+    /// Converts the document as if each top-level node object had no entry
+    /// `key` (a secured document read without its `proof`, with no copy).
+    pub fn with_ignored_key(mut self, key: &'a str) -> Self {
+        self.top.ignored_key = Some(key);
         self
     }
 
@@ -946,8 +961,8 @@ impl<'a> ValueJsonLdParser<'a> {
             errors: Vec::new(),
         };
         let walked = match self.value {
-            serde_json::Value::Array(items) => walk.array(items, self.prepended_context),
-            value => walk.value(value, self.prepended_context),
+            serde_json::Value::Array(items) => walk.array(items, self.top),
+            value => walk.value(value, self.top),
         };
         if walked.is_ok() {
             walk.event(JsonEvent::Eof).ok();
@@ -978,9 +993,9 @@ impl ValueWalk<'_> {
         }
     }
 
-    /// `prepended`: a context URL to put first in the value's `@context`
-    /// if it is an object.
-    fn value(&mut self, value: &serde_json::Value, prepended: Option<&str>) -> Result<(), ()> {
+    /// `top`: how to read the value if it is an object (nested values are
+    /// given [`TopLevel::default`]).
+    fn value(&mut self, value: &serde_json::Value, top: TopLevel<'_>) -> Result<(), ()> {
         use serde_json::Value;
         match value {
             Value::Null => self.event(JsonEvent::Null),
@@ -988,15 +1003,15 @@ impl ValueWalk<'_> {
             // Display writes a number as serde_json's serializer does.
             Value::Number(n) => self.event(JsonEvent::Number(n.to_string().into())),
             Value::String(s) => self.event(JsonEvent::String(s.as_str().into())),
-            Value::Array(items) => self.array(items, None),
-            Value::Object(map) => self.object(map, prepended),
+            Value::Array(items) => self.array(items, TopLevel::default()),
+            Value::Object(map) => self.object(map, top),
         }
     }
 
-    fn array(&mut self, items: &[serde_json::Value], prepended: Option<&str>) -> Result<(), ()> {
+    fn array(&mut self, items: &[serde_json::Value], top: TopLevel<'_>) -> Result<(), ()> {
         self.event(JsonEvent::StartArray)?;
         for item in items {
-            self.value(item, prepended)?;
+            self.value(item, top)?;
         }
         self.event(JsonEvent::EndArray)
     }
@@ -1004,26 +1019,28 @@ impl ValueWalk<'_> {
     fn object(
         &mut self,
         map: &serde_json::Map<String, serde_json::Value>,
-        prepended: Option<&str>,
+        top: TopLevel<'_>,
     ) -> Result<(), ()> {
         self.event(JsonEvent::StartObject)?;
+        let prepended = top.prepended_context;
         // With a prepended context, `@context` is written first.
         let keys = prepended
             .map(|_| "@context")
             .into_iter()
-            .chain(
-                map.keys()
-                    .map(String::as_str)
-                    .filter(|key| prepended.is_none() || *key != "@context"),
-            )
+            .chain(map.keys().map(String::as_str).filter(|key| {
+                (prepended.is_none() || *key != "@context") && Some(*key) != top.ignored_key
+            }))
             .collect::<Vec<_>>();
+        let own_context = map
+            .get("@context")
+            .filter(|_| top.ignored_key != Some("@context"));
         let context = || {
             let mut events = Vec::new();
             match prepended {
                 Some(url) => {
                     events.push(JsonEvent::StartArray);
                     events.push(JsonEvent::String(url.to_owned().into()));
-                    match map.get("@context") {
+                    match own_context {
                         Some(serde_json::Value::Array(items)) => {
                             for item in items {
                                 owned_events(item, &mut events);
@@ -1034,7 +1051,7 @@ impl ValueWalk<'_> {
                     }
                     events.push(JsonEvent::EndArray);
                 }
-                None => owned_events(map.get("@context")?, &mut events),
+                None => owned_events(own_context?, &mut events),
             }
             Some(events)
         };
@@ -1051,7 +1068,7 @@ impl ValueWalk<'_> {
                     let key = keys[idx];
                     self.event(JsonEvent::ObjectKey(key.into()))?;
                     if let Some(value) = map.get(key) {
-                        self.value(value, None)?;
+                        self.value(value, TopLevel::default())?;
                     }
                 }
             }
@@ -1063,7 +1080,7 @@ impl ValueWalk<'_> {
                             self.event(event)?;
                         }
                     } else if let Some(value) = map.get(*key) {
-                        self.value(value, None)?;
+                        self.value(value, TopLevel::default())?;
                     }
                 }
             }
