@@ -17,8 +17,11 @@ use oxiri::{Iri, IriParseError, IriRef};
 /// [`VALID_IRIS_BYTES`] so hostile input cannot grow it without bound.
 pub fn is_valid(s: &str) -> bool {
     thread_local! {
-        static VALID: std::cell::RefCell<(std::collections::HashSet<Box<str>>, usize)> =
-            std::cell::RefCell::default();
+        // foldhash, as the term maps (see `context::FastHashMap`).
+        static VALID: std::cell::RefCell<(
+            std::collections::HashSet<Box<str>, foldhash::fast::RandomState>,
+            usize,
+        )> = std::cell::RefCell::default();
     }
     if VALID.with_borrow(|(known, _)| known.contains(s)) {
         return true;
