@@ -2720,16 +2720,13 @@ impl JsonLdExpansionConverter {
         let mut graph_keys = Vec::new();
         let mut other_keys = Vec::with_capacity(keys.len());
         for (idx, key) in keys.iter().enumerate() {
-            match self
-                .expand_iri(active_context, (*key).into(), false, true)
-                .as_deref()
-            {
-                Some("@context") => errors.push(JsonLdSyntaxError::msg_and_code(
+            match expand_key(active_context, key) {
+                ExpandedKey::Keyword("@context") => errors.push(JsonLdSyntaxError::msg_and_code(
                     "@context is defined twice",
                     JsonLdErrorCode::CollidingKeywords,
                 )),
-                Some("@type") => type_keys.push(idx),
-                Some("@id") => {
+                ExpandedKey::Keyword("@type") => type_keys.push(idx),
+                ExpandedKey::Keyword("@id") => {
                     if id_key.is_some() {
                         errors.push(JsonLdSyntaxError::msg_and_code(
                             "@id is defined twice",
@@ -2738,7 +2735,7 @@ impl JsonLdExpansionConverter {
                     }
                     id_key = Some(idx);
                 }
-                Some("@graph") => graph_keys.push(idx),
+                ExpandedKey::Keyword("@graph") => graph_keys.push(idx),
                 _ => other_keys.push(idx),
             }
         }
@@ -2789,19 +2786,18 @@ impl JsonLdExpansionConverter {
             let mut seen_id = false;
             let mut decided = None;
             for key in keys {
-                if let Some(iri) = self.expand_iri(&active_context, (*key).into(), false, true) {
-                    match iri.as_ref() {
-                        "@index" | "@context" => (),
-                        "@type" => seen_type = true,
-                        "@value" | "@language" | "@direction" => {
-                            decided = Some(true);
-                            break;
-                        }
-                        "@id" if !seen_type => seen_id = true,
-                        _ => {
-                            decided = Some(false);
-                            break;
-                        }
+                match expand_key(&active_context, key) {
+                    ExpandedKey::Dropped => (),
+                    ExpandedKey::Keyword("@index" | "@context") => (),
+                    ExpandedKey::Keyword("@type") => seen_type = true,
+                    ExpandedKey::Keyword("@value" | "@language" | "@direction") => {
+                        decided = Some(true);
+                        break;
+                    }
+                    ExpandedKey::Keyword("@id") if !seen_type => seen_id = true,
+                    _ => {
+                        decided = Some(false);
+                        break;
                     }
                 }
             }
@@ -3258,6 +3254,36 @@ impl JsonLdExpansionConverter {
             }
         }
         &self.root_context
+    }
+}
+
+/// Satchel patch 8: what an object key expands to (IRI expansion with
+/// `vocab`, not document-relative), told apart without building the IRI:
+/// the cases `expand_iri` gives `None` for, a keyword, or anything else.
+enum ExpandedKey<'a> {
+    Dropped,
+    Keyword(&'a str),
+    Iri,
+}
+
+fn expand_key<'a>(active_context: &'a JsonLdContext, key: &'a str) -> ExpandedKey<'a> {
+    if has_keyword_form(key) {
+        // 1)
+        return if is_keyword(key) {
+            ExpandedKey::Keyword(key)
+        } else {
+            ExpandedKey::Dropped
+        };
+    }
+    // 4) 5): a term's mapping; every later step gives an IRI or a blank node.
+    match active_context
+        .term_definitions
+        .get(key)
+        .and_then(|term_definition| term_definition.iri_mapping.as_ref())
+    {
+        Some(None) => ExpandedKey::Dropped,
+        Some(Some(iri_mapping)) if is_keyword(iri_mapping) => ExpandedKey::Keyword(iri_mapping),
+        _ => ExpandedKey::Iri,
     }
 }
 
