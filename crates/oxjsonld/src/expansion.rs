@@ -42,6 +42,11 @@ pub enum JsonLdEvent {
     EndIncluded,
 }
 
+/// Satchel patch 8: a key and value an `@id`, `@type` or `@index` map adds
+/// to the node it holds, boxed: every expansion state carries one, and the
+/// states are moved on every JSON event (176 bytes each unboxed).
+type ExtraNode = Option<Box<(String, JsonEvent<'static>)>>;
+
 pub enum JsonLdValue {
     String(String),
     Number(String),
@@ -56,7 +61,7 @@ enum JsonLdExpansionState {
         container: &'static [&'static str],
         reverse: bool,
         in_included: bool,
-        extra_node: Option<(String, JsonEvent<'static>)>,
+        extra_node: ExtraNode,
     },
     ObjectOrContainerStart {
         buffer: Vec<(String, Vec<JsonEvent<'static>>)>,
@@ -67,7 +72,7 @@ enum JsonLdExpansionState {
         container: &'static [&'static str],
         reverse: bool,
         in_included: bool,
-        extra_node: Option<(String, JsonEvent<'static>)>,
+        extra_node: ExtraNode,
     },
     ObjectOrContainerStartStreaming {
         active_property: Option<String>,
@@ -75,7 +80,7 @@ enum JsonLdExpansionState {
         container: &'static [&'static str],
         reverse: bool,
         in_included: bool,
-        extra_node: Option<(String, JsonEvent<'static>)>,
+        extra_node: ExtraNode,
     },
     Context {
         buffer: Vec<JsonEvent<'static>>,
@@ -85,7 +90,7 @@ enum JsonLdExpansionState {
         container: &'static [&'static str],
         reverse: bool,
         in_included: bool,
-        extra_node: Option<(String, JsonEvent<'static>)>,
+        extra_node: ExtraNode,
     },
     ObjectStartIsSingleIdOrValue {
         buffer: Vec<JsonEvent<'static>>,
@@ -107,7 +112,7 @@ enum JsonLdExpansionState {
         active_context: Arc<JsonLdContext>,
         reverse: bool,
         in_included: bool,
-        extra_node: Option<(String, JsonEvent<'static>)>,
+        extra_node: ExtraNode,
     },
     ObjectType {
         types: Vec<String>,
@@ -120,7 +125,7 @@ enum JsonLdExpansionState {
         reverse: bool,
         in_included: bool,
         nesting: usize,
-        extra_node: Option<(String, JsonEvent<'static>)>,
+        extra_node: ExtraNode,
     },
     ObjectId {
         active_context: Arc<JsonLdContext>,
@@ -129,7 +134,7 @@ enum JsonLdExpansionState {
         from_start: bool,
         reverse: bool,
         nesting: usize,
-        extra_node: Option<(String, JsonEvent<'static>)>,
+        extra_node: ExtraNode,
     },
     Object {
         active_context: Arc<JsonLdContext>,
@@ -195,13 +200,13 @@ enum JsonLdExpansionState {
         active_property: Option<String>,
         active_context: Arc<JsonLdContext>,
         is_array: bool,
-        extra_node: Option<(String, JsonEvent<'static>)>,
+        extra_node: ExtraNode,
     },
 
     IndexedGraphContainerElementWaitingForGraph {
         active_property: Option<String>,
         active_context: Arc<JsonLdContext>,
-        extra_node: Option<(String, JsonEvent<'static>)>,
+        extra_node: ExtraNode,
     },
     LanguageContainer {
         active_context: Arc<JsonLdContext>,
@@ -948,7 +953,7 @@ impl JsonLdExpansionConverter {
                                 });
                             }
                             "@id" => {
-                                if extra_node.as_ref().is_some_and(|(k, _)| k == "@id") {
+                                if extra_node.as_ref().is_some_and(|extra| extra.0 == "@id") {
                                     extra_node = None; // It overrides the extra id
                                 }
                                 if seen_id {
@@ -969,7 +974,7 @@ impl JsonLdExpansionConverter {
                             }
                             _ => {
                                 // We process the extra node
-                                if let Some((k, v)) = extra_node {
+                                if let Some((k, v)) = extra_node.map(|extra| *extra) {
                                     self.state.push(JsonLdExpansionState::ObjectStart {
                                         extra_node: None,
                                         types,
@@ -1091,7 +1096,7 @@ impl JsonLdExpansionConverter {
                 }
                 JsonEvent::EndObject => {
                     // We process the extra node
-                    if let Some((k, v)) = extra_node {
+                    if let Some((k, v)) = extra_node.map(|extra| *extra) {
                         self.state.push(JsonLdExpansionState::ObjectStart {
                             extra_node: None,
                             types,
@@ -2231,7 +2236,8 @@ impl JsonLdExpansionConverter {
                         }
                     } else {
                         None
-                    };
+                    }
+                    .map(Box::new);
                     self.state.push(JsonLdExpansionState::IndexContainer {
                         active_context,
                         active_property: active_property.clone(),
@@ -2959,7 +2965,7 @@ impl JsonLdExpansionConverter {
         container: &'static [&'static str],
         reverse: bool,
         in_included: bool,
-        extra_node: Option<(String, JsonEvent<'static>)>,
+        extra_node: ExtraNode,
         results: &mut Vec<JsonLdEvent>,
         errors: &mut Vec<JsonLdSyntaxError>,
     ) {
@@ -3019,7 +3025,7 @@ impl JsonLdExpansionConverter {
         active_context: Arc<JsonLdContext>,
         value: JsonEvent<'static>,
         reverse: bool,
-        extra_node: Option<(String, JsonEvent<'static>)>,
+        extra_node: ExtraNode,
         results: &mut Vec<JsonLdEvent>,
         errors: &mut Vec<JsonLdSyntaxError>,
     ) {
@@ -3105,7 +3111,7 @@ impl JsonLdExpansionConverter {
             language,
             direction,
         });
-        if let Some((k, v)) = extra_node {
+        if let Some((k, v)) = extra_node.map(|extra| *extra) {
             self.convert_event(JsonEvent::ObjectKey(k.into()), results, errors);
             self.convert_event(v, results, errors);
         }
