@@ -417,7 +417,11 @@ fn verify_one(
                     "the proof's @context does not match the document's".into(),
                 ));
             }
-            doc.to_mut()["@context"] = pctx.clone();
+            // Usually the two are the same value: then nothing to replace,
+            // and no copy of the document.
+            if doc.get("@context") != Some(pctx) {
+                doc.to_mut()["@context"] = pctx.clone();
+            }
         }
     }
     let config = proof_config(suite, proof, &doc);

@@ -201,3 +201,43 @@ fn undefined_terms_in_a_vc_1_1_credential_are_not_silently_signed_over() {
     .unwrap_err();
     assert!(err.to_string().contains("grade"), "{err}");
 }
+
+/// eddsa-jcs-2022: a proof carrying `@context` hashes the document with that
+/// context, which must be the start of the document's own; as signed, the two
+/// are the same value.
+#[test]
+fn a_jcs_proof_hashes_the_document_with_its_own_context() {
+    use satchel::proof::{self, ProofError};
+    let key = common::issuer_key(3);
+    let signed = common::sign(
+        &common::ob3(&common::did_of(&key), 1, "Context prefix"),
+        &key,
+        Cryptosuite::EddsaJcs2022,
+    );
+    let resolver = did::DefaultResolver::offline();
+    assert_eq!(signed["proof"]["@context"], signed["@context"]);
+    assert!(proof::verify(&signed, &resolver).is_ok());
+
+    // A context added after signing: the proof's is a prefix, and the
+    // document is hashed with the proof's.
+    let mut added = signed.clone();
+    added["@context"]
+        .as_array_mut()
+        .expect("a list of contexts")
+        .push(json!({"extra": "https://example.org/extra"}));
+    assert!(proof::verify(&added, &resolver).is_ok());
+    // The rest of the document is still covered.
+    added["name"] = json!("Changed");
+    assert!(matches!(
+        proof::verify(&added, &resolver),
+        Err(ProofError::BadSignature)
+    ));
+
+    // A proof context that does not start the document's is refused.
+    let mut shorter = signed.clone();
+    shorter["@context"] = json!(["https://www.w3.org/ns/credentials/v2"]);
+    assert!(matches!(
+        proof::verify(&shorter, &resolver),
+        Err(ProofError::Malformed(_))
+    ));
+}
