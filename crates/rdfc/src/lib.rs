@@ -450,9 +450,37 @@ pub fn canonicalize_with(
     max_work_factor: u32,
     hash: HashAlgorithm,
 ) -> Result<Canonicalized, RdfcError> {
+    // Repeated quads are rare, and finding them takes a sort of the whole
+    // dataset, so first the quads are taken as they are. Two quads write the
+    // same canonical line exactly when they are the same quad (every blank
+    // node gets its own label), so if no line repeats there was nothing to
+    // remove and the result stands; otherwise (or on any error) it is
+    // computed again with the repeats removed first.
+    match canonicalize_once(quads, max_work_factor, hash, false) {
+        Ok(Some(done)) => Ok(done),
+        Ok(None) | Err(_) => canonicalize_once(quads, max_work_factor, hash, true)
+            .map(|done| done.expect("repeats were removed")),
+    }
+}
+
+/// One run of the algorithm; `Ok(None)` if `dedup` is off and a quad repeats.
+fn canonicalize_once(
+    quads: &[Quad],
+    max_work_factor: u32,
+    hash: HashAlgorithm,
+    dedup: bool,
+) -> Result<Option<Canonicalized>, RdfcError> {
     let mut blank_ids: HashMap<&str, usize> = HashMap::new();
     let mut names: Vec<&str> = Vec::new();
     let mut qs: Vec<Q<'_>> = Vec::with_capacity(quads.len());
+    // About the canonical text's length, so its buffer grows once at most.
+    let mut text_size = 0;
+    let line_size = |c: &C<'_>| match c {
+        C::Iri(i) => i.len() + 2,
+        C::Blank(_) => 10,
+        C::Literal(l) => l.value().len() + l.datatype().as_str().len() + 6,
+        C::Default => 0,
+    };
     for q in quads {
         let s = match &q.subject {
             NamedOrBlankNode::NamedNode(n) => C::Iri(n.as_str()),
@@ -471,9 +499,12 @@ pub fn canonicalize_with(
             GraphName::DefaultGraph => C::Default,
         };
         let p = q.predicate.as_str();
+        text_size += line_size(&s) + p.len() + line_size(&o) + line_size(&g) + 8;
         qs.push(Q { s, p, o, g });
     }
-    dedup_in_order(&mut qs);
+    if dedup {
+        dedup_in_order(&mut qs);
+    }
     let n = names.len();
     let mut quads_of = vec![Vec::new(); n];
     for (i, q) in qs.iter().enumerate() {
@@ -549,7 +580,7 @@ pub fn canonicalize_with(
         let _ = write!(out, "c14n{}", canonical.get(b).unwrap_or_default());
     };
     // Every line is written into one buffer and sorted as slices of it.
-    let mut text = String::new();
+    let mut text = String::with_capacity(text_size);
     let mut lines: Vec<std::ops::Range<usize>> = Vec::with_capacity(state.quads.len());
     for q in &state.quads {
         let start = text.len();
@@ -557,7 +588,11 @@ pub fn canonicalize_with(
         lines.push(start..text.len());
     }
     lines.sort_unstable_by(|a, b| text[a.clone()].cmp(&text[b.clone()]));
+    let before = lines.len();
     lines.dedup_by(|a, b| text[a.clone()] == text[b.clone()]);
+    if lines.len() != before && !dedup {
+        return Ok(None);
+    }
     let mut nquads = String::with_capacity(text.len());
     for line in lines {
         nquads.push_str(&text[line]);
@@ -571,5 +606,5 @@ pub fn canonicalize_with(
             (id.to_string(), label)
         })
         .collect();
-    Ok(Canonicalized { nquads, issued })
+    Ok(Some(Canonicalized { nquads, issued }))
 }
