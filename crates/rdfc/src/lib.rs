@@ -281,7 +281,7 @@ impl<'a> State<'a> {
         let mut lines: Vec<String> = self.quads_of[b]
             .iter()
             .map(|&qi| {
-                let mut line = String::new();
+                let mut line = String::with_capacity(256);
                 let name = |out: &mut String, x: usize| out.push(if x == b { 'a' } else { 'z' });
                 write_quad(&mut line, &self.quads[qi], &name);
                 line
