@@ -1911,7 +1911,8 @@ impl JsonLdExpansionConverter {
                                     JsonLdErrorCode::InvalidTypedValue,
                                 ));
                                 return;
-                            } else if !self.lenient {
+                            } else if !self.lenient && !crate::iri::is_valid(r#type) {
+                                // Satchel patch 7: validity remembered; parsed again only for the message.
                                 if let Err(e) = Iri::parse(r#type.as_str()) {
                                     errors.push(JsonLdSyntaxError::msg_and_code(
                                         format!("@type value '{type}' must be an IRI: {e}"),
