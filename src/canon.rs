@@ -103,9 +103,10 @@ fn to_quads(doc: &Value, without: Option<&str>) -> Result<Vec<oxrdf::Quad>, Cano
         .with_prepended_context(UNDEFINED_VOCAB_CONTEXT)
         .with_load_document_callback(load_shipped)
         .with_context_cache(&CONTEXT_CACHE);
-    match without {
-        Some(key) => parser.with_ignored_key(key),
-        None => parser,
+    // As `collect_context_urls`: only a document that is an object loses an entry.
+    match (without, doc) {
+        (Some(key), Value::Object(_)) => parser.with_ignored_key(key),
+        _ => parser,
     }
     .parse()
     .map_err(|e| CanonError::JsonLd(e.to_string()))
@@ -197,8 +198,9 @@ pub fn rdfc(doc: &Value) -> Result<String, CanonError> {
 }
 
 /// [`rdfc`] of a JSON object as if it had no top-level entry `without`
-/// (a secured document without its `proof`, read in place: copying a
-/// credential was a tenth of verifying one).
+/// (a secured document without its `proof`, read in place rather than
+/// copied: copying a large credential is not free). A document that is not
+/// an object is taken whole.
 pub fn rdfc_without(doc: &Value, without: Option<&str>) -> Result<String, CanonError> {
     rdfc::canonicalize(&to_quads_safe(doc, without)?).map_err(|e| CanonError::Rdfc(e.to_string()))
 }
