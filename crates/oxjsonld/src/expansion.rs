@@ -328,7 +328,7 @@ impl JsonLdExpansionConverter {
         match state {
             JsonLdExpansionState::Element {
                 active_property,
-                mut active_context,
+                active_context,
                 is_array,
                 container,
                 reverse,
@@ -494,44 +494,17 @@ impl JsonLdExpansionConverter {
                                     container,
                                 });
                         } else {
-                            let active_context_for_property_scoped_context =
-                                Arc::clone(&active_context);
-                            if let Some(previous_context) = &active_context.previous_context {
-                                active_context = Arc::clone(previous_context);
-                            }
-                            if let Some(active_property) = &active_property {
-                                if let Some(property_scoped_context) = self.new_scoped_context(
-                                    &active_context_for_property_scoped_context,
-                                    active_property,
-                                    true,
-                                    true,
-                                    errors,
-                                ) {
-                                    active_context = property_scoped_context;
-                                }
-                            }
-                            self.state.push(if self.streaming {
-                                JsonLdExpansionState::ObjectOrContainerStartStreaming {
-                                    extra_node,
-                                    active_property,
-                                    active_context,
-                                    container: if is_array { &[] } else { container },
-                                    reverse,
-                                    in_included,
-                                }
-                            } else {
-                                JsonLdExpansionState::ObjectOrContainerStart {
-                                    buffer: Vec::new(),
-                                    depth: 1,
-                                    current_key: None,
-                                    active_property,
-                                    active_context,
-                                    container: if is_array { &[] } else { container },
-                                    reverse,
-                                    in_included,
-                                    extra_node,
-                                }
-                            });
+                            self.push_object_start(
+                                false,
+                                active_property,
+                                active_context,
+                                reverse,
+                                in_included,
+                                is_array,
+                                container,
+                                extra_node,
+                                errors,
+                            );
                         }
                     }
                     JsonEvent::EndObject | JsonEvent::ObjectKey(_) | JsonEvent::Eof => {
@@ -882,6 +855,7 @@ impl JsonLdExpansionConverter {
                         in_included,
                         is_array,
                         container,
+                        None,
                         errors,
                     );
                     for event in buffer {
@@ -2647,11 +2621,12 @@ impl JsonLdExpansionConverter {
     /// `local context` is always `null`
     ///
     /// Warning: take care of synchronizing this implementation with the full one in [`JsonLdContextProcessor`].
-    /// Satchel patch 8: leaves an object start whose keys are buffered to
-    /// decide if the object is a single `@id` or a value (which keeps a
-    /// type-scoped context) once that is known: reverts a non-propagated
-    /// context if it is not, applies the property-scoped context, and waits
-    /// for the object's keys (steps 3, 7 and 8 of the expansion algorithm).
+    /// Satchel patch 8: starts a node object once it is known whether it is
+    /// a single `@id` or a value (which keeps a type-scoped context): reverts
+    /// a non-propagated context if it is not, applies the property-scoped
+    /// context, and waits for the object's keys (steps 3, 7 and 8 of the
+    /// expansion algorithm). `extra_node`: what an `@id`, `@type` or
+    /// `@index` map adds to the object.
     #[expect(clippy::too_many_arguments)]
     fn push_object_start(
         &mut self,
@@ -2662,6 +2637,7 @@ impl JsonLdExpansionConverter {
         in_included: bool,
         is_array: bool,
         container: &'static [&'static str],
+        extra_node: ExtraNode,
         errors: &mut Vec<JsonLdSyntaxError>,
     ) {
         let active_context_for_property_scoped_context = Arc::clone(&active_context);
@@ -2688,7 +2664,7 @@ impl JsonLdExpansionConverter {
                 container: if is_array { &[] } else { container },
                 reverse,
                 in_included,
-                extra_node: None,
+                extra_node,
             }
         } else {
             JsonLdExpansionState::ObjectOrContainerStart {
@@ -2700,7 +2676,7 @@ impl JsonLdExpansionConverter {
                 container: if is_array { &[] } else { container },
                 reverse,
                 in_included,
-                extra_node: None,
+                extra_node,
             }
         });
     }
@@ -2816,6 +2792,7 @@ impl JsonLdExpansionConverter {
                 in_included,
                 is_array,
                 container,
+                None,
                 errors,
             );
         }
