@@ -1023,17 +1023,28 @@ impl ValueWalk<'_> {
     ) -> Result<(), ()> {
         self.event(JsonEvent::StartObject)?;
         let prepended = top.prepended_context;
-        // With a prepended context, `@context` is written first.
-        let keys = prepended
-            .map(|_| "@context")
-            .into_iter()
-            .chain(map.keys().map(String::as_str).filter(|key| {
-                (prepended.is_none() || *key != "@context") && Some(*key) != top.ignored_key
-            }))
-            .collect::<Vec<_>>();
-        let own_context = map
-            .get("@context")
-            .filter(|_| top.ignored_key != Some("@context"));
+        // With a prepended context, `@context` is written first. Each key is
+        // kept with its value, so that no value is looked up again by key.
+        let mut keys = Vec::with_capacity(map.len() + 1);
+        let mut values = Vec::with_capacity(map.len() + 1);
+        if prepended.is_some() {
+            keys.push("@context");
+            values.push(None);
+        }
+        let mut own_context = None;
+        for (key, value) in map {
+            if Some(key.as_str()) == top.ignored_key {
+                continue;
+            }
+            if key == "@context" {
+                own_context = Some(value);
+                if prepended.is_some() {
+                    continue;
+                }
+            }
+            keys.push(key.as_str());
+            values.push(Some(value));
+        }
         let context = || {
             let mut events = Vec::new();
             match prepended {
@@ -1065,22 +1076,23 @@ impl ValueWalk<'_> {
         match order {
             Some(order) => {
                 for idx in order {
-                    let key = keys[idx];
-                    self.event(JsonEvent::ObjectKey(key.into()))?;
-                    if let Some(value) = map.get(key) {
+                    self.event(JsonEvent::ObjectKey(keys[idx].into()))?;
+                    if let Some(value) = values[idx] {
                         self.value(value, TopLevel::default())?;
                     }
                 }
             }
             None => {
-                for key in &keys {
+                for (key, value) in keys.iter().zip(&values) {
                     self.event(JsonEvent::ObjectKey((*key).into()))?;
-                    if *key == "@context" && prepended.is_some() {
-                        for event in context().into_iter().flatten() {
-                            self.event(event)?;
+                    match value {
+                        Some(value) => self.value(value, TopLevel::default())?,
+                        // Only the prepended `@context` has no value of its own.
+                        None => {
+                            for event in context().into_iter().flatten() {
+                                self.event(event)?;
+                            }
                         }
-                    } else if let Some(value) = map.get(*key) {
-                        self.value(value, TopLevel::default())?;
                     }
                 }
             }

@@ -148,19 +148,53 @@ fn hex(digest: impl AsRef<[u8]>) -> String {
 
 /// Whether an IRI byte is written as `\uXXXX` (every such character is
 /// ASCII, so the text is scanned bytewise: IRIs can be kilobytes of `data:`).
+/// Written as comparisons joined by `|`, not `matches!`, so that a scan over
+/// many bytes compiles to vector instructions rather than a jump per byte.
 fn iri_escaped(b: u8) -> bool {
-    b <= b' '
-        || matches!(
-            b,
-            b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'^' | b'`' | b'\\'
-        )
+    (b <= b' ')
+        | (b == b'<')
+        | (b == b'>')
+        | (b == b'"')
+        | (b == b'{')
+        | (b == b'}')
+        | (b == b'|')
+        | (b == b'^')
+        | (b == b'`')
+        | (b == b'\\')
+}
+
+/// Whether a literal byte is written escaped (ECHAR or `\uXXXX`).
+fn literal_escaped(b: u8) -> bool {
+    (b < b' ') | (b == b'"') | (b == b'\\') | (b == 0x7f)
+}
+
+/// Whether any byte of `text` is `escaped`. The common answer is no, so it is
+/// checked 16 bytes at a time, each block without early exit (which compiles
+/// to vector compares); the last partial block is padded with a byte that is
+/// never escaped, since most IRIs and values are short.
+fn any_escaped(text: &str, escaped: impl Fn(u8) -> bool + Copy) -> bool {
+    let block_has = |block: &[u8; 16]| {
+        let mut any = 0u8;
+        for &b in block {
+            any |= u8::from(escaped(b));
+        }
+        any != 0
+    };
+    let mut blocks = text.as_bytes().chunks_exact(16);
+    for block in blocks.by_ref() {
+        if <&[u8; 16]>::try_from(block).is_ok_and(block_has) {
+            return true;
+        }
+    }
+    let rest = blocks.remainder();
+    let mut last = [b'a'; 16];
+    last[..rest.len()].copy_from_slice(rest);
+    block_has(&last)
 }
 
 fn write_iri(out: &mut String, iri: &str) {
     out.push('<');
-    // The common case, nothing to escape, is checked without early exit so
-    // that it compiles to a vectorised scan.
-    if !iri.bytes().fold(false, |any, b| any | iri_escaped(b)) {
+    if !any_escaped(iri, iri_escaped) {
         out.push_str(iri);
         out.push('>');
         return;
@@ -183,7 +217,12 @@ fn write_literal(out: &mut String, l: &oxrdf::Literal) {
     // ASCII, so a byte index where one is found is a character boundary.
     let value = l.value();
     let mut start = 0;
-    for (i, b) in value.bytes().enumerate() {
+    let bytes = if any_escaped(value, literal_escaped) {
+        value.as_bytes()
+    } else {
+        &[]
+    };
+    for (i, &b) in bytes.iter().enumerate() {
         let escape = match b {
             0x08 => "\\b",
             b'\t' => "\\t",
@@ -249,8 +288,8 @@ pub enum HashAlgorithm {
 }
 
 impl HashAlgorithm {
-    fn hex(self, parts: &[&str]) -> String {
-        fn run<D: Digest>(parts: &[&str]) -> String {
+    fn hex<'t>(self, parts: impl IntoIterator<Item = &'t str>) -> String {
+        fn run<'t, D: Digest>(parts: impl IntoIterator<Item = &'t str>) -> String {
             let mut d = D::new();
             for p in parts {
                 d.update(p.as_bytes());
@@ -278,23 +317,22 @@ struct State<'a> {
 impl<'a> State<'a> {
     /// 4.6 Hash First Degree Quads.
     fn hash_first_degree(&self, b: usize) -> String {
-        let mut lines: Vec<String> = self.quads_of[b]
-            .iter()
-            .map(|&qi| {
-                let mut line = String::with_capacity(256);
-                let name = |out: &mut String, x: usize| out.push(if x == b { 'a' } else { 'z' });
-                write_quad(&mut line, &self.quads[qi], &name);
-                line
-            })
-            .collect();
-        lines.sort_unstable();
-        let parts: Vec<&str> = lines.iter().map(String::as_str).collect();
-        self.hash.hex(&parts)
+        let name = |out: &mut String, x: usize| out.push(if x == b { 'a' } else { 'z' });
+        // The lines go into one buffer and are sorted as slices of it.
+        let mut text = String::with_capacity(128 * self.quads_of[b].len());
+        let mut lines: Vec<std::ops::Range<usize>> = Vec::with_capacity(self.quads_of[b].len());
+        for &qi in &self.quads_of[b] {
+            let start = text.len();
+            write_quad(&mut text, &self.quads[qi], &name);
+            lines.push(start..text.len());
+        }
+        lines.sort_unstable_by(|x, y| text[x.clone()].cmp(&text[y.clone()]));
+        self.hash.hex(lines.into_iter().map(|line| &text[line]))
     }
 
     /// 4.7 Hash Related Blank Node.
     fn hash_related(&self, related: usize, q: &Q<'_>, issuer: &Issuer, position: char) -> String {
-        let mut input = String::new();
+        let mut input = String::with_capacity(128);
         input.push(position);
         if position != 'g' {
             write_iri(&mut input, q.p);
@@ -306,7 +344,7 @@ impl<'a> State<'a> {
         } else {
             input.push_str(&self.first_degree[related]);
         }
-        self.hash.hex(&[&input])
+        self.hash.hex([input.as_str()])
     }
 
     /// 4.8 Hash N-Degree Quads.
@@ -386,7 +424,7 @@ impl<'a> State<'a> {
                 issuer = i;
             }
         }
-        Ok((self.hash.hex(&[&data]), issuer))
+        Ok((self.hash.hex([data.as_str()]), issuer))
     }
 }
 
@@ -416,14 +454,20 @@ fn permutations(items: &[usize]) -> Vec<Vec<usize>> {
     out
 }
 
+/// Input blank node → number. Keyed by the node, not its text: oxrdf keeps
+/// one form per identifier, and the text of a generated identifier is checked
+/// UTF-8 on every reading. Seeded per map, as the JSON-LD processor's maps are
+/// (the identifiers are the document's).
+type BlankIds<'a> = HashMap<&'a oxrdf::BlankNode, usize, foldhash::fast::RandomState>;
+
 /// The number of blank node `b`, numbering new ones in order of appearance.
 fn intern<'a>(
-    ids: &mut HashMap<&'a str, usize>,
-    names: &mut Vec<&'a str>,
+    ids: &mut BlankIds<'a>,
+    names: &mut Vec<&'a oxrdf::BlankNode>,
     b: &'a oxrdf::BlankNode,
 ) -> usize {
-    *ids.entry(b.as_str()).or_insert_with(|| {
-        names.push(b.as_str());
+    *ids.entry(b).or_insert_with(|| {
+        names.push(b);
         names.len() - 1
     })
 }
@@ -440,7 +484,7 @@ pub struct Canonicalized {
 /// RDFC-1.0 canonical N-Quads of a dataset (duplicate quads count once), with
 /// the reference's default work bound (`maxWorkFactor` 1).
 pub fn canonicalize(quads: &[Quad]) -> Result<String, RdfcError> {
-    canonicalize_with(quads, 1, HashAlgorithm::Sha256).map(|c| c.nquads)
+    run(quads, 1, HashAlgorithm::Sha256).map(|done| done.nquads)
 }
 
 /// RDFC-1.0 with a chosen work bound: at most (blank nodes with shared
@@ -450,6 +494,26 @@ pub fn canonicalize_with(
     max_work_factor: u32,
     hash: HashAlgorithm,
 ) -> Result<Canonicalized, RdfcError> {
+    let done = run(quads, max_work_factor, hash)?;
+    let issued = done
+        .issued
+        .into_iter()
+        .map(|(id, n)| (id.to_owned(), format!("c14n{n}")))
+        .collect();
+    Ok(Canonicalized {
+        nquads: done.nquads,
+        issued,
+    })
+}
+
+/// A finished run: the canonical text, and each input blank node identifier
+/// with its canonical number (made into a map only for those who ask).
+struct Done<'q> {
+    nquads: String,
+    issued: Vec<(&'q str, usize)>,
+}
+
+fn run(quads: &[Quad], max_work_factor: u32, hash: HashAlgorithm) -> Result<Done<'_>, RdfcError> {
     // Repeated quads are rare, and finding them takes a sort of the whole
     // dataset, so first the quads are taken as they are. Two quads write the
     // same canonical line exactly when they are the same quad (every blank
@@ -469,9 +533,9 @@ fn canonicalize_once(
     max_work_factor: u32,
     hash: HashAlgorithm,
     dedup: bool,
-) -> Result<Option<Canonicalized>, RdfcError> {
-    let mut blank_ids: HashMap<&str, usize> = HashMap::new();
-    let mut names: Vec<&str> = Vec::new();
+) -> Result<Option<Done<'_>>, RdfcError> {
+    let mut blank_ids: BlankIds<'_> = HashMap::default();
+    let mut names: Vec<&oxrdf::BlankNode> = Vec::new();
     let mut qs: Vec<Q<'_>> = Vec::with_capacity(quads.len());
     // About the canonical text's length, so its buffer grows once at most.
     let mut text_size = 0;
@@ -575,10 +639,11 @@ fn canonicalize_once(
             }
         }
     }
-    let canonical = &state.canonical;
-    let name = |out: &mut String, b: usize| {
-        let _ = write!(out, "c14n{}", canonical.get(b).unwrap_or_default());
-    };
+    // Each label is written once, not once per occurrence.
+    let labels: Vec<String> = (0..n)
+        .map(|b| format!("c14n{}", state.canonical.get(b).unwrap_or_default()))
+        .collect();
+    let name = |out: &mut String, b: usize| out.push_str(&labels[b]);
     // Every line is written into one buffer and sorted as slices of it.
     let mut text = String::with_capacity(text_size);
     let mut lines: Vec<std::ops::Range<usize>> = Vec::with_capacity(state.quads.len());
@@ -598,13 +663,9 @@ fn canonicalize_once(
         nquads.push_str(&text[line]);
     }
     let issued = names
-        .iter()
+        .into_iter()
         .enumerate()
-        .map(|(b, id)| {
-            let mut label = String::new();
-            name(&mut label, b);
-            (id.to_string(), label)
-        })
+        .map(|(b, id)| (id.as_str(), state.canonical.get(b).unwrap_or_default()))
         .collect();
-    Ok(Some(Canonicalized { nquads, issued }))
+    Ok(Some(Done { nquads, issued }))
 }
