@@ -275,6 +275,14 @@ fn write_jcs(out: &mut String, v: &Value, without: Option<&str>) -> Result<(), C
 /// control characters as `\b \t \n \f \r` or `\u00xx`, the rest as is.
 fn write_jcs_string(out: &mut String, s: &str) {
     out.push('"');
+    // Most strings need no escape: that is checked first, in one pass
+    // without early exit (which compiles to vector compares).
+    let escaped = |b: u8| (b < 0x20) | (b == b'"') | (b == b'\\');
+    if !s.bytes().fold(false, |any, b| any | escaped(b)) {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut start = 0;
     for (i, b) in s.bytes().enumerate() {
         let escape = match b {
