@@ -156,7 +156,8 @@ pub fn verify(
         }
         PublicKey::Ed25519(k) => {
             let sig: [u8; 64] = signature.try_into().map_err(|_| JwsError::BadSignature)?;
-            k.verify_strict(signing_input, &ed25519_dalek::Signature::from_bytes(&sig))
+            let sig = ed25519_dalek::Signature::from_bytes(&sig);
+            crate::signature::verify_strict(k, signing_input, &sig)
                 .map_err(|_| JwsError::BadSignature)
         }
     }

@@ -24,6 +24,7 @@ pub mod proof;
 pub mod registry;
 pub mod report;
 pub mod share;
+pub mod signature;
 pub mod store;
 pub mod verify;
 

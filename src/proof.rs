@@ -439,8 +439,7 @@ fn verify_one(
             suite.name()
         )));
     };
-    public_key
-        .verify_strict(&hash.combined, &signature)
+    crate::signature::verify_strict(public_key, &hash.combined, &signature)
         .map_err(|_| ProofError::BadSignature)?;
     Ok(VerifiedProof {
         suite,
