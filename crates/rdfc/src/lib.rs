@@ -669,3 +669,68 @@ fn canonicalize_once(
         .collect();
     Ok(Some(Done { nquads, issued }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The escapes written one character at a time, as the specification
+    /// reads: what the block-wise writers must give for any text.
+    fn slow_iri(iri: &str) -> String {
+        let mut out = String::from("<");
+        for c in iri.chars() {
+            match u8::try_from(c) {
+                Ok(b) if iri_escaped(b) => out.push_str(&format!("\\u{:04X}", b)),
+                _ => out.push(c),
+            }
+        }
+        out.push('>');
+        out
+    }
+
+    fn slow_literal(value: &str) -> String {
+        let mut out = String::from("\"");
+        for c in value.chars() {
+            match c {
+                '\u{8}' => out.push_str("\\b"),
+                '\t' => out.push_str("\\t"),
+                '\n' => out.push_str("\\n"),
+                '\u{c}' => out.push_str("\\f"),
+                '\r' => out.push_str("\\r"),
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                c if c < ' ' || c == '\u{7f}' => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    /// Every length around the 16-byte blocks, each escaped character at
+    /// every position, with multi-byte characters before it: the block-wise
+    /// check finds it wherever it falls, in a full block or the padded rest.
+    #[test]
+    fn escapes_are_found_in_any_block_and_the_rest() {
+        let specials = [
+            '\0', '\u{8}', '\t', '\n', '\r', ' ', '"', '<', '>', '\\', '^', '`', '{', '|', '}',
+            '\u{7f}',
+        ];
+        for len in 0..50 {
+            for at in 0..=len {
+                for &special in specials.iter().chain(['x'].iter()) {
+                    // `at` bytes before the special character, some of them two-byte.
+                    let mut text: String = "é".repeat(at / 3) + &"a".repeat(at - at / 3 * 2);
+                    text.push(special);
+                    text.push_str(&"b".repeat(len - at));
+                    let mut iri = String::new();
+                    write_iri(&mut iri, &text);
+                    assert_eq!(iri, slow_iri(&text), "{text:?}");
+                    let mut literal = String::new();
+                    write_literal(&mut literal, &oxrdf::Literal::new_simple_literal(&text));
+                    assert_eq!(literal, slow_literal(&text), "{text:?}");
+                }
+            }
+        }
+    }
+}
