@@ -213,16 +213,28 @@ fn write_iri(out: &mut String, iri: &str) {
 
 fn write_literal(out: &mut String, l: &oxrdf::Literal) {
     out.push('"');
-    // Runs of unescaped text are copied whole; every escaped character is
-    // ASCII, so a byte index where one is found is a character boundary.
     let value = l.value();
-    let mut start = 0;
-    let bytes = if any_escaped(value, literal_escaped) {
-        value.as_bytes()
+    if !any_escaped(value, literal_escaped) {
+        out.push_str(value);
     } else {
-        &[]
-    };
-    for (i, &b) in bytes.iter().enumerate() {
+        write_escaped_value(out, value);
+    }
+    out.push('"');
+    if let Some(language) = l.language() {
+        out.push('@');
+        out.push_str(language);
+    } else if l.datatype() != oxrdf::vocab::xsd::STRING {
+        out.push_str("^^");
+        write_iri(out, l.datatype().as_str());
+    }
+}
+
+/// A literal's value with its ECHAR and `\uXXXX` escapes. Runs of unescaped
+/// text are copied whole; every escaped character is ASCII, so a byte index
+/// where one is found is a character boundary.
+fn write_escaped_value(out: &mut String, value: &str) {
+    let mut start = 0;
+    for (i, b) in value.bytes().enumerate() {
         let escape = match b {
             0x08 => "\\b",
             b'\t' => "\\t",
@@ -243,14 +255,6 @@ fn write_literal(out: &mut String, l: &oxrdf::Literal) {
         start = i + 1;
     }
     out.push_str(&value[start..]);
-    out.push('"');
-    if let Some(language) = l.language() {
-        out.push('@');
-        out.push_str(language);
-    } else if l.datatype() != oxrdf::vocab::xsd::STRING {
-        out.push_str("^^");
-        write_iri(out, l.datatype().as_str());
-    }
 }
 
 /// Appends one N-Quads line, naming blank node `b` by `name(out, b)`, which
@@ -498,7 +502,7 @@ pub fn canonicalize_with(
     let issued = done
         .issued
         .into_iter()
-        .map(|(id, n)| (id.to_owned(), format!("c14n{n}")))
+        .map(|(id, n)| (id.as_str().to_owned(), format!("c14n{n}")))
         .collect();
     Ok(Canonicalized {
         nquads: done.nquads,
@@ -506,11 +510,11 @@ pub fn canonicalize_with(
     })
 }
 
-/// A finished run: the canonical text, and each input blank node identifier
-/// with its canonical number (made into a map only for those who ask).
+/// A finished run: the canonical text, and each input blank node with its
+/// canonical number (made into a map of text only for those who ask).
 struct Done<'q> {
     nquads: String,
-    issued: Vec<(&'q str, usize)>,
+    issued: Vec<(&'q oxrdf::BlankNode, usize)>,
 }
 
 fn run(quads: &[Quad], max_work_factor: u32, hash: HashAlgorithm) -> Result<Done<'_>, RdfcError> {
@@ -665,7 +669,7 @@ fn canonicalize_once(
     let issued = names
         .into_iter()
         .enumerate()
-        .map(|(b, id)| (id.as_str(), state.canonical.get(b).unwrap_or_default()))
+        .map(|(b, id)| (id, state.canonical.get(b).unwrap_or_default()))
         .collect();
     Ok(Some(Done { nquads, issued }))
 }
