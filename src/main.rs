@@ -384,9 +384,9 @@ fn print_items(cli: &Cli, items: &[ItemResult]) -> Result<bool, Fatal> {
 /// `qr ID -o FILE`: one code in FILE, or parts FILE-1.ext, FILE-2.ext, ...
 fn make_qr(cli: &Cli, id: i64, output: &std::path::Path) -> Result<bool, Fatal> {
     let wallet = open_wallet(cli)?;
-    let rec = wallet
-        .get(id)?
-        .ok_or_else(|| Fatal(format!("no credential with id {id}")))?;
+    let Some(rec) = stored_credential(&wallet, id)? else {
+        return Ok(false);
+    };
     let code = qr::encode(&rec.raw)?;
     let ext = output
         .extension()
@@ -622,11 +622,21 @@ fn list(cli: &Cli, query: &ListQuery) -> Result<bool, Fatal> {
     Ok(true)
 }
 
+/// The stored credential `id`, or `None` once the learner has been told there
+/// is none: an input that failed (exit code 1), not a command that could not
+/// run. `show`, `export-raw` and `qr` answer an unknown id alike.
+fn stored_credential(wallet: &Wallet, id: i64) -> Result<Option<satchel::store::Record>, Fatal> {
+    let rec = wallet.get(id)?;
+    if rec.is_none() {
+        eprintln!("satchel: no credential with id {id}");
+    }
+    Ok(rec)
+}
+
 /// `satchel show`: one stored credential with its last report.
 fn show(cli: &Cli, id: i64) -> Result<bool, Fatal> {
     let wallet = open_wallet(cli)?;
-    let Some(rec) = wallet.get(id)? else {
-        eprintln!("satchel: no credential with id {id}");
+    let Some(rec) = stored_credential(&wallet, id)? else {
         return Ok(false);
     };
     let mut out = std::io::stdout().lock();
@@ -792,8 +802,7 @@ fn whoami(cli: &Cli) -> Result<bool, Fatal> {
 /// `satchel export-raw`: the credential's bytes exactly as received.
 fn export_raw(cli: &Cli, id: i64) -> Result<bool, Fatal> {
     let wallet = open_wallet(cli)?;
-    let Some(rec) = wallet.get(id)? else {
-        eprintln!("satchel: no credential with id {id}");
+    let Some(rec) = stored_credential(&wallet, id)? else {
         return Ok(false);
     };
     let mut out = std::io::stdout().lock();

@@ -99,6 +99,28 @@ fn import_list_show_export_remove() {
     assert!(!satchel(&wallet, &["remove", &id.to_string()])
         .status
         .success());
+
+    // An id that is not there is an input that failed, answered alike by
+    // every command that reads one credential: exit 1, the same sentence,
+    // nothing on stdout and no file written.
+    let png = dir.path().join("code.png");
+    let png = png.to_str().unwrap();
+    for args in [
+        vec!["show", "42"],
+        vec!["show", "42", "--json"],
+        vec!["export-raw", "42"],
+        vec!["qr", "42", "-o", png],
+    ] {
+        let out = satchel(&wallet, &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr).trim(),
+            "satchel: no credential with id 42",
+            "{args:?}"
+        );
+    }
+    assert!(!Path::new(png).exists());
 }
 
 #[test]
