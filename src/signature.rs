@@ -5,13 +5,14 @@
 //! encoding of `[s]B − [k]A`) plus three refusals: `R` that does not decode to
 //! a point, `R` of small order, and a weak (small-order) public key `A`. The
 //! first is already implied: `verify` compares `R` with an encoding it
-//! computed, which is always canonical and on the curve. So is the second,
-//! once that comparison passed: `R` is then a canonical encoding, and the only
-//! canonical encodings of small-order points are the eight of the curve's
-//! 8-torsion, refused here by comparing bytes (as libsodium does).
-//! `verify_strict` instead decodes `R`, a square root: a tenth of verifying a
-//! signature (docs/measurements.md). The tests check the two agree on every
-//! C2SP CCTV edge-case vector and on random signatures, good and tampered.
+//! computed, which is always canonical and on the curve. The second needs no
+//! decoding either: where that comparison passes, `R` is a canonical
+//! encoding, and the only canonical encodings of small-order points are the
+//! eight of the curve's 8-torsion, refused here by comparing bytes (as
+//! libsodium does). `verify_strict` decodes `R` for it, a square root: a
+//! tenth of verifying a signature (docs/measurements.md). The tests check the
+//! two agree on every C2SP CCTV edge-case vector and on random signatures,
+//! good and tampered.
 
 use std::sync::LazyLock;
 
