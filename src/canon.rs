@@ -93,7 +93,15 @@ fn load_shipped(url: &str, _options: &JsonLdLoadDocumentOptions) -> LoadResult {
 /// JSON text: writing it out and reading it back was an eighth of verifying
 /// a credential, and from the value the processor takes each object's
 /// `@context`, `@type` and `@id` keys up front instead of buffering it.
-fn to_quads(doc: &Value, without: Option<&str>) -> Result<Vec<oxrdf::Quad>, CanonError> {
+///
+/// `conversion`: which of oxjsonld's two conversions (patch 10) to use; only
+/// tests choose one. `Ok(None)`: the direct conversion left the document to
+/// the event path.
+fn to_quads(
+    doc: &Value,
+    without: Option<&str>,
+    conversion: Conversion,
+) -> Result<Option<Vec<oxrdf::Quad>>, CanonError> {
     let parser = JsonLdParser::new()
         // As the Data Integrity cryptosuites and the reference stack canonicalise.
         .with_rdf_direction_i18n_datatype()
@@ -104,12 +112,43 @@ fn to_quads(doc: &Value, without: Option<&str>) -> Result<Vec<oxrdf::Quad>, Cano
         .with_load_document_callback(load_shipped)
         .with_context_cache(&CONTEXT_CACHE);
     // As `collect_context_urls`: only a document that is an object loses an entry.
-    match (without, doc) {
+    let mut parser = match (without, doc) {
         (Some(key), Value::Object(_)) => parser.with_ignored_key(key),
         _ => parser,
+    };
+    let quads = match conversion {
+        Conversion::Either => parser.parse().map(Some),
+        Conversion::Direct => Ok(parser.parse_direct()),
+        Conversion::Events => parser.parse_events().map(Some),
+    };
+    quads.map_err(|e| CanonError::JsonLd(e.to_string()))
+}
+
+/// Which conversion from JSON-LD to RDF to use (see [`rdfc_by`]).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Conversion {
+    /// The direct conversion where it applies, else the event path: what
+    /// Satchel uses.
+    Either,
+    /// The direct conversion only.
+    Direct,
+    /// The event path only.
+    Events,
+}
+
+/// [`rdfc`] through one `conversion`; `None` when [`Conversion::Direct`]
+/// leaves the document to the event path. For the tests that hold the two
+/// conversions to the same answers.
+#[doc(hidden)]
+pub fn rdfc_by(doc: &Value, conversion: Conversion) -> Option<Result<String, CanonError>> {
+    match to_quads_safe(doc, None, conversion) {
+        Ok(Some(quads)) => {
+            Some(rdfc::canonicalize(&quads).map_err(|e| CanonError::Rdfc(e.to_string())))
+        }
+        Ok(None) => None,
+        Err(e) => Some(Err(e)),
     }
-    .parse()
-    .map_err(|e| CanonError::JsonLd(e.to_string()))
 }
 
 /// Every string value of an `@context` anywhere in the document, less its
@@ -153,14 +192,20 @@ fn collect_context_urls(v: &Value, without: Option<&str>) -> Vec<String> {
 /// which plain JSON-LD would silently drop, lands under the catch-all. So when
 /// no catch-all IRI appears, these quads are the document's own, and one
 /// conversion both checks and converts.
-fn to_quads_safe(doc: &Value, without: Option<&str>) -> Result<Vec<oxrdf::Quad>, CanonError> {
+fn to_quads_safe(
+    doc: &Value,
+    without: Option<&str>,
+    conversion: Conversion,
+) -> Result<Option<Vec<oxrdf::Quad>>, CanonError> {
     // Name an unknown context precisely rather than as a loader failure.
     for url in collect_context_urls(doc, without) {
         if contexts::lookup(&url).is_none() {
             return Err(CanonError::UnknownContext(url));
         }
     }
-    let quads = to_quads(doc, without)?;
+    let Some(quads) = to_quads(doc, without, conversion)? else {
+        return Ok(None);
+    };
     // Only IRIs are looked at, borrowed: this runs on every quad of every
     // credential verified.
     for quad in &quads {
@@ -189,7 +234,7 @@ fn to_quads_safe(doc: &Value, without: Option<&str>) -> Result<Vec<oxrdf::Quad>,
             }
         }
     }
-    Ok(quads)
+    Ok(Some(quads))
 }
 
 /// RDFC-1.0 canonical N-Quads of a JSON-LD document, in safe mode.
@@ -202,7 +247,9 @@ pub fn rdfc(doc: &Value) -> Result<String, CanonError> {
 /// copied: copying a large credential is not free). A document that is not
 /// an object is taken whole.
 pub fn rdfc_without(doc: &Value, without: Option<&str>) -> Result<String, CanonError> {
-    rdfc::canonicalize(&to_quads_safe(doc, without)?).map_err(|e| CanonError::Rdfc(e.to_string()))
+    let quads = to_quads_safe(doc, without, Conversion::Either)?
+        .ok_or_else(|| CanonError::JsonLd("no JSON-LD conversion took the document".into()))?;
+    rdfc::canonicalize(&quads).map_err(|e| CanonError::Rdfc(e.to_string()))
 }
 
 /// RFC 8785 (JCS) canonical JSON text.

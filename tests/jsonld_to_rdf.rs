@@ -118,12 +118,22 @@ fn canonical(nquads: &str) -> Result<String, String> {
 enum From {
     /// As JSON text (`for_slice`).
     Text,
-    /// As a parsed `serde_json::Value` (`for_value`), as Satchel does.
+    /// As a parsed `serde_json::Value` (`for_value`), as Satchel does: the
+    /// direct conversion where it applies, else the event path.
     Value,
+    /// As a parsed value, the direct conversion only (`None` from `run`
+    /// where it leaves the document to the event path).
+    Direct,
+    /// As a parsed value, the event path only.
+    Events,
 }
 
 /// What one run gave: canonical N-Quads or an error code.
-fn run(test: &Value, cache: Option<&JsonLdContextCache>, from: From) -> Result<String, String> {
+fn run(
+    test: &Value,
+    cache: Option<&JsonLdContextCache>,
+    from: From,
+) -> Option<Result<String, String>> {
     let input = test["input"].as_str().expect("input");
     let option = |k: &str| test["option"].get(k).and_then(Value::as_str);
     let mut parser = JsonLdParser::new();
@@ -149,20 +159,26 @@ fn run(test: &Value, cache: Option<&JsonLdContextCache>, from: From) -> Result<S
             if let Some(cache) = cache {
                 parser = parser.with_context_cache(cache);
             }
-            parser.collect::<Result<Vec<_>, _>>().map_err(code)?
+            parser.collect::<Result<Vec<_>, _>>().map_err(code)
         }
-        From::Value => {
+        From::Value | From::Direct | From::Events => {
             let value: Value = serde_json::from_slice(&bytes).expect("input JSON");
             let mut parser = parser.for_value(&value).with_load_document_callback(load);
             if let Some(cache) = cache {
                 parser = parser.with_context_cache(cache);
             }
-            parser.parse().map_err(code)?
+            match from {
+                From::Direct => Ok(parser.parse_direct()?),
+                From::Events => parser.parse_events().map_err(code),
+                _ => parser.parse().map_err(code),
+            }
         }
     };
-    rdfc::canonicalize_with(&quads, 3, rdfc::HashAlgorithm::Sha256)
-        .map(|c| c.nquads)
-        .map_err(|e| format!("no canonical form: {e}"))
+    Some(quads.and_then(|quads| {
+        rdfc::canonicalize_with(&quads, 3, rdfc::HashAlgorithm::Sha256)
+            .map(|c| c.nquads)
+            .map_err(|e| format!("no canonical form: {e}"))
+    }))
 }
 
 /// Whether a run gave what the test expects; the reason when not.
@@ -203,19 +219,35 @@ fn w3c_json_ld_to_rdf_suite() {
     .expect("manifest JSON");
     let shared = JsonLdContextCache::new(4096);
     let mut failures = BTreeMap::new();
-    let (mut passed, mut skipped) = (0, 0);
+    let (mut passed, mut skipped, mut direct_took) = (0, 0, 0);
     for test in manifest["sequence"].as_array().expect("sequence") {
         let id = test["@id"].as_str().expect("@id");
         if SKIP.iter().any(|(s, _)| *s == id) {
             skipped += 1;
             continue;
         }
-        let fresh = run(test, None, From::Text);
-        let cached = run(test, Some(&shared), From::Text);
-        let value = run(test, Some(&shared), From::Value);
+        let fresh = run(test, None, From::Text).expect("text is always converted");
+        let cached = run(test, Some(&shared), From::Text).expect("text is always converted");
+        let value = run(test, Some(&shared), From::Value).expect("a value is always converted");
+        let events = run(test, Some(&shared), From::Events).expect("events always convert");
+        let direct = run(test, Some(&shared), From::Direct);
         let result = check(test, &fresh)
             .and_then(|()| check(test, &cached).map_err(|e| format!("with the shared cache: {e}")))
-            .and_then(|()| check(test, &value).map_err(|e| format!("given as a value: {e}")));
+            .and_then(|()| check(test, &value).map_err(|e| format!("given as a value: {e}")))
+            .and_then(|()| check(test, &events).map_err(|e| format!("on the event path: {e}")))
+            .and_then(|()| match &direct {
+                // The direct conversion only ever answers with quads, and
+                // only where the event path gives the same ones.
+                Some(Err(e)) => Err(format!("the direct conversion failed: {e}")),
+                Some(got) if *got != events => Err(format!(
+                    "the direct conversion differs from the event path: {got:?} against {events:?}"
+                )),
+                Some(_) => {
+                    direct_took += 1;
+                    Ok(())
+                }
+                None => Ok(()),
+            });
         match result {
             Ok(()) => passed += 1,
             Err(e) => {
@@ -224,7 +256,7 @@ fn w3c_json_ld_to_rdf_suite() {
         }
     }
     eprintln!(
-        "toRdf: {passed} passed, {skipped} skipped, {} failed; {} processed contexts cached",
+        "toRdf: {passed} passed, {skipped} skipped, {} failed; the direct conversion took {direct_took}; {} processed contexts cached",
         failures.len(),
         shared.len()
     );
@@ -233,4 +265,9 @@ fn w3c_json_ld_to_rdf_suite() {
     }
     assert!(failures.is_empty(), "{} toRdf tests failed", failures.len());
     assert!(passed > 400, "only {passed} tests ran");
+    // The direct conversion must be tried on a real share of the suite.
+    assert!(
+        direct_took > 100,
+        "the direct conversion took only {direct_took} tests"
+    );
 }

@@ -303,6 +303,26 @@ impl JsonLdExpansionConverter {
         self
     }
 
+    /// Satchel patch 10: the root active context, when nothing has been
+    /// converted yet and the options are those the direct conversion
+    /// (`crate::direct`) follows: JSON-LD 1.1, not streaming, not lenient.
+    pub(crate) fn direct_root_context(&self) -> Option<Arc<JsonLdContext>> {
+        let fresh = matches!(
+            self.state.as_slice(),
+            [JsonLdExpansionState::Element {
+                active_property: None,
+                is_array: false,
+                extra_node: None,
+                ..
+            }]
+        );
+        (fresh
+            && !self.streaming
+            && !self.lenient
+            && self.context_processor.processing_mode == JsonLdProcessingMode::JsonLd1_1)
+            .then(|| Arc::clone(&self.root_context))
+    }
+
     /// Satchel patch: shares processed contexts through `cache`.
     pub fn with_context_cache(mut self, cache: JsonLdContextCache) -> Self {
         self.context_processor.remote_context_cache = Arc::clone(&cache.documents);
@@ -2632,7 +2652,7 @@ impl JsonLdExpansionConverter {
         &mut self,
         is_single_id_or_value: bool,
         active_property: Option<String>,
-        mut active_context: Arc<JsonLdContext>,
+        active_context: Arc<JsonLdContext>,
         reverse: bool,
         in_included: bool,
         is_array: bool,
@@ -2640,23 +2660,12 @@ impl JsonLdExpansionConverter {
         extra_node: ExtraNode,
         errors: &mut Vec<JsonLdSyntaxError>,
     ) {
-        let active_context_for_property_scoped_context = Arc::clone(&active_context);
-        if !is_single_id_or_value {
-            if let Some(previous_context) = &active_context.previous_context {
-                active_context = Arc::clone(previous_context);
-            }
-        }
-        if let Some(active_property) = &active_property {
-            if let Some(property_scoped_context) = self.new_scoped_context(
-                &active_context_for_property_scoped_context,
-                active_property,
-                true,
-                true,
-                errors,
-            ) {
-                active_context = property_scoped_context;
-            }
-        }
+        let active_context = self.object_context(
+            is_single_id_or_value,
+            active_property.as_deref(),
+            active_context,
+            errors,
+        );
         self.state.push(if self.streaming {
             JsonLdExpansionState::ObjectOrContainerStartStreaming {
                 active_property,
@@ -2681,11 +2690,42 @@ impl JsonLdExpansionConverter {
         });
     }
 
+    /// The active context an object starts with (expansion steps 7 and 8):
+    /// a non-propagated context reverts unless the object is a value object
+    /// or a lone `@id`, and the active property's scoped context applies.
+    /// Satchel patch 10: shared with the direct conversion (`crate::direct`).
+    pub(crate) fn object_context(
+        &self,
+        is_single_id_or_value: bool,
+        active_property: Option<&str>,
+        mut active_context: Arc<JsonLdContext>,
+        errors: &mut Vec<JsonLdSyntaxError>,
+    ) -> Arc<JsonLdContext> {
+        let active_context_for_property_scoped_context = Arc::clone(&active_context);
+        if !is_single_id_or_value {
+            if let Some(previous_context) = &active_context.previous_context {
+                active_context = Arc::clone(previous_context);
+            }
+        }
+        if let Some(active_property) = active_property {
+            if let Some(property_scoped_context) = self.new_scoped_context(
+                &active_context_for_property_scoped_context,
+                active_property,
+                true,
+                true,
+                errors,
+            ) {
+                active_context = property_scoped_context;
+            }
+        }
+        active_context
+    }
+
     /// Satchel patch 8: processes an object's `@context` and gives the order
     /// in which its other `keys` are expanded (indices into `keys`): the
     /// `@type` keys sorted, the `@id` key, the others as written, the
     /// `@graph` keys. Shared by buffered objects and objects given whole.
-    fn order_object_keys(
+    pub(crate) fn order_object_keys(
         &mut self,
         active_context: &mut Arc<JsonLdContext>,
         context: Option<Vec<JsonEvent<'static>>>,
@@ -2764,28 +2804,8 @@ impl JsonLdExpansionConverter {
             else {
                 unreachable!()
             };
-            // As the buffering state decides, key by key.
-            let mut seen_type = false;
-            let mut seen_id = false;
-            let mut decided = None;
-            for key in keys {
-                match expand_key(&active_context, key) {
-                    ExpandedKey::Dropped => (),
-                    ExpandedKey::Keyword("@index" | "@context") => (),
-                    ExpandedKey::Keyword("@type") => seen_type = true,
-                    ExpandedKey::Keyword("@value" | "@language" | "@direction") => {
-                        decided = Some(true);
-                        break;
-                    }
-                    ExpandedKey::Keyword("@id") if !seen_type => seen_id = true,
-                    _ => {
-                        decided = Some(false);
-                        break;
-                    }
-                }
-            }
             self.push_object_start(
-                decided.unwrap_or(seen_id),
+                is_single_id_or_value(&active_context, keys),
                 active_property,
                 active_context,
                 reverse,
@@ -2839,7 +2859,7 @@ impl JsonLdExpansionConverter {
         Some(order.into_iter().map(|idx| rest_at[idx]).collect())
     }
 
-    fn expand_iri<'a>(
+    pub(crate) fn expand_iri<'a>(
         &self,
         active_context: &JsonLdContext,
         value: Cow<'a, str>,
@@ -2906,7 +2926,7 @@ impl JsonLdExpansionConverter {
         Some(value)
     }
 
-    fn map_types(
+    pub(crate) fn map_types(
         &self,
         mut active_context: Arc<JsonLdContext>,
         mut types: Vec<String>,
@@ -3007,75 +3027,56 @@ impl JsonLdExpansionConverter {
         results: &mut Vec<JsonLdEvent>,
         errors: &mut Vec<JsonLdSyntaxError>,
     ) {
-        let mut r#type = None;
-        let mut language = None;
-        let mut direction = None;
-        if let Some(term_definition) = active_context.term_definitions.get(&active_property) {
-            if let Some(type_mapping) = &term_definition.type_mapping {
-                match type_mapping.as_ref() {
-                    // 1)
-                    "@id" => {
-                        if let JsonEvent::String(value) = value {
-                            self.state.push(JsonLdExpansionState::ObjectStart {
-                                types: Vec::new(),
-                                id: Some(value.into_owned()),
-                                seen_id: false,
-                                active_property: Some(active_property),
-                                active_context,
-                                reverse,
-                                in_included: false,
-                                extra_node,
-                            });
-                            self.convert_event(JsonEvent::EndObject, results, errors);
-                            return;
-                        }
-                    }
-                    // 2)
-                    "@vocab" => {
-                        if let JsonEvent::String(value) = value {
-                            self.state.push(JsonLdExpansionState::ObjectStart {
-                                types: Vec::new(),
-                                id: self
-                                    .expand_iri(&active_context, value, true, true)
-                                    .map(Cow::into_owned),
-                                seen_id: false,
-                                active_property: Some(active_property),
-                                active_context: active_context
-                                    .previous_context
-                                    .clone()
-                                    .unwrap_or(active_context),
-                                reverse,
-                                in_included: false,
-                                extra_node,
-                            });
-                            self.convert_event(JsonEvent::EndObject, results, errors);
-                            return;
-                        }
-                    }
-                    // 4)
-                    "@none" => (),
-                    _ => {
-                        r#type = Some(type_mapping.clone());
-                    }
+        let is_string = matches!(value, JsonEvent::String(_));
+        let (r#type, language, direction) =
+            match value_coercion(&active_context, &active_property, is_string) {
+                // 1)
+                Coercion::Id => {
+                    let JsonEvent::String(value) = value else {
+                        unreachable!("only strings are coerced to an @id")
+                    };
+                    self.state.push(JsonLdExpansionState::ObjectStart {
+                        types: Vec::new(),
+                        id: Some(value.into_owned()),
+                        seen_id: false,
+                        active_property: Some(active_property),
+                        active_context,
+                        reverse,
+                        in_included: false,
+                        extra_node,
+                    });
+                    self.convert_event(JsonEvent::EndObject, results, errors);
+                    return;
                 }
-            } else if matches!(value, JsonEvent::String(_)) {
-                // 5
-                language = term_definition
-                    .language_mapping
-                    .clone()
-                    .unwrap_or_else(|| active_context.default_language.clone());
-                direction = term_definition
-                    .direction_mapping
-                    .unwrap_or(active_context.default_direction);
-            }
-        } else if matches!(value, JsonEvent::String(_)) {
-            if language.is_none() {
-                language.clone_from(&active_context.default_language);
-            }
-            if direction.is_none() {
-                direction.clone_from(&active_context.default_direction);
-            }
-        }
+                // 2)
+                Coercion::Vocab => {
+                    let JsonEvent::String(value) = value else {
+                        unreachable!("only strings are coerced to a @vocab IRI")
+                    };
+                    self.state.push(JsonLdExpansionState::ObjectStart {
+                        types: Vec::new(),
+                        id: self
+                            .expand_iri(&active_context, value, true, true)
+                            .map(Cow::into_owned),
+                        seen_id: false,
+                        active_property: Some(active_property),
+                        active_context: active_context
+                            .previous_context
+                            .clone()
+                            .unwrap_or(active_context),
+                        reverse,
+                        in_included: false,
+                        extra_node,
+                    });
+                    self.convert_event(JsonEvent::EndObject, results, errors);
+                    return;
+                }
+                Coercion::Literal {
+                    r#type,
+                    language,
+                    direction,
+                } => (r#type, language, direction),
+            };
         if reverse {
             errors.push(JsonLdSyntaxError::msg_and_code(
                 "Literals are not allowed inside of reverse properties",
@@ -3096,7 +3097,7 @@ impl JsonLdExpansionConverter {
         self.convert_event(JsonEvent::EndObject, results, errors);
     }
 
-    fn new_context(
+    pub(crate) fn new_context(
         &mut self,
         active_context: &JsonLdContext,
         context_content: Vec<JsonEvent<'static>>,
@@ -3133,7 +3134,7 @@ impl JsonLdExpansionConverter {
         })
     }
 
-    fn new_scoped_context(
+    pub(crate) fn new_scoped_context(
         &self,
         active_context: &JsonLdContext,
         active_property: &str,
@@ -3239,6 +3240,79 @@ impl JsonLdExpansionConverter {
         }
         &self.root_context
     }
+}
+
+/// What [Value Expansion](https://www.w3.org/TR/json-ld-api/#value-expansion)
+/// makes of a value of `active_property`, from its term definition.
+pub(crate) enum Coercion {
+    /// A string that names a node (type mapping `@id`).
+    Id,
+    /// A string that names a node, expanded against the vocabulary (`@vocab`).
+    Vocab,
+    /// A literal with this datatype, language and direction.
+    Literal {
+        r#type: Option<String>,
+        language: Option<String>,
+        direction: Option<&'static str>,
+    },
+}
+
+/// Value expansion steps 1 to 5 (Satchel patch 10: shared with the direct
+/// conversion, `crate::direct`). `is_string`: whether the value is a string.
+pub(crate) fn value_coercion(
+    active_context: &JsonLdContext,
+    active_property: &str,
+    is_string: bool,
+) -> Coercion {
+    let mut r#type = None;
+    let mut language = None;
+    let mut direction = None;
+    if let Some(term_definition) = active_context.term_definitions.get(active_property) {
+        if let Some(type_mapping) = &term_definition.type_mapping {
+            match type_mapping.as_ref() {
+                "@id" if is_string => return Coercion::Id,
+                "@vocab" if is_string => return Coercion::Vocab,
+                // 4)
+                "@id" | "@vocab" | "@none" => (),
+                _ => r#type = Some(type_mapping.clone()),
+            }
+        } else if is_string {
+            // 5)
+            language = term_definition
+                .language_mapping
+                .clone()
+                .unwrap_or_else(|| active_context.default_language.clone());
+            direction = term_definition
+                .direction_mapping
+                .unwrap_or(active_context.default_direction);
+        }
+    } else if is_string {
+        language.clone_from(&active_context.default_language);
+        direction.clone_from(&active_context.default_direction);
+    }
+    Coercion::Literal {
+        r#type,
+        language,
+        direction,
+    }
+}
+
+/// Whether an object with `keys` (as written) is a value object or a lone
+/// `@id`, decided key by key as the buffering state decides.
+pub(crate) fn is_single_id_or_value(active_context: &JsonLdContext, keys: &[&str]) -> bool {
+    let mut seen_type = false;
+    let mut seen_id = false;
+    for key in keys {
+        match expand_key(active_context, key) {
+            ExpandedKey::Dropped => (),
+            ExpandedKey::Keyword("@index" | "@context") => (),
+            ExpandedKey::Keyword("@type") => seen_type = true,
+            ExpandedKey::Keyword("@value" | "@language" | "@direction") => return true,
+            ExpandedKey::Keyword("@id") if !seen_type => seen_id = true,
+            _ => return false,
+        }
+    }
+    seen_id
 }
 
 /// Satchel patch 8: what an object key expands to (IRI expansion with

@@ -887,6 +887,9 @@ impl<'a> Iterator for JsonLdPrefixesIter<'a> {
     }
 }
 
+#[path = "direct.rs"]
+mod direct;
+
 struct InternalJsonLdParser {
     expansion: JsonLdExpansionConverter,
     expended_events: Vec<JsonLdEvent>,
@@ -955,6 +958,30 @@ impl<'a> ValueJsonLdParser<'a> {
     /// The document's quads, in the order [`SliceJsonLdParser`] gives them,
     /// or the first error it would give.
     pub fn parse(mut self) -> Result<Vec<Quad>, JsonLdSyntaxError> {
+        match self.parse_direct() {
+            Some(quads) => Ok(quads),
+            None => self.parse_events(),
+        }
+    }
+
+    /// Satchel patch 10: the quads of the direct conversion (`direct.rs`),
+    /// `None` where it leaves the document to the event path, which
+    /// [`parse`](Self::parse) then uses. Public for the tests that compare
+    /// both paths.
+    #[doc(hidden)]
+    pub fn parse_direct(&mut self) -> Option<Vec<Quad>> {
+        direct::convert(
+            &mut self.inner.expansion,
+            &self.inner.to_rdf,
+            self.value,
+            self.top,
+        )
+    }
+
+    /// The quads of the event path alone. Public for the tests that compare
+    /// both paths.
+    #[doc(hidden)]
+    pub fn parse_events(mut self) -> Result<Vec<Quad>, JsonLdSyntaxError> {
         let mut walk = ValueWalk {
             inner: &mut self.inner,
             results: Vec::new(),
@@ -1022,9 +1049,59 @@ impl ValueWalk<'_> {
         top: TopLevel<'_>,
     ) -> Result<(), ()> {
         self.event(JsonEvent::StartObject)?;
+        let entries = ObjectEntries::new(map, top);
+        let keys = &entries.keys;
+        let values = &entries.values;
+        let context = || entries.context_events();
+        let order = self
+            .inner
+            .expansion
+            .start_object_given_whole(keys, context, &mut self.errors);
+        if !self.errors.is_empty() {
+            return Err(());
+        }
+        match order {
+            Some(order) => {
+                for idx in order {
+                    self.event(JsonEvent::ObjectKey(keys[idx].into()))?;
+                    if let Some(value) = values[idx] {
+                        self.value(value, TopLevel::default())?;
+                    }
+                }
+            }
+            None => {
+                for (key, value) in keys.iter().zip(values) {
+                    self.event(JsonEvent::ObjectKey((*key).into()))?;
+                    match value {
+                        Some(value) => self.value(value, TopLevel::default())?,
+                        // Only the prepended `@context` has no value of its own.
+                        None => {
+                            for event in context().into_iter().flatten() {
+                                self.event(event)?;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.event(JsonEvent::EndObject)
+    }
+}
+
+/// An object's entries as the converter is given them: with a prepended
+/// context, `@context` first (with no value of its own); the ignored key
+/// left out. Each key is kept with its value, so that no value is looked up
+/// again by key.
+struct ObjectEntries<'v> {
+    keys: Vec<&'v str>,
+    values: Vec<Option<&'v serde_json::Value>>,
+    prepended_context: Option<&'v str>,
+    own_context: Option<&'v serde_json::Value>,
+}
+
+impl<'v> ObjectEntries<'v> {
+    fn new(map: &'v serde_json::Map<String, serde_json::Value>, top: TopLevel<'v>) -> Self {
         let prepended = top.prepended_context;
-        // With a prepended context, `@context` is written first. Each key is
-        // kept with its value, so that no value is looked up again by key.
         let mut keys = Vec::with_capacity(map.len() + 1);
         let mut values = Vec::with_capacity(map.len() + 1);
         if prepended.is_some() {
@@ -1045,59 +1122,36 @@ impl ValueWalk<'_> {
             keys.push(key.as_str());
             values.push(Some(value));
         }
-        let context = || {
-            let mut events = Vec::new();
-            match prepended {
-                Some(url) => {
-                    events.push(JsonEvent::StartArray);
-                    events.push(JsonEvent::String(url.to_owned().into()));
-                    match own_context {
-                        Some(serde_json::Value::Array(items)) => {
-                            for item in items {
-                                owned_events(item, &mut events);
-                            }
-                        }
-                        Some(other) => owned_events(other, &mut events),
-                        None => {}
-                    }
-                    events.push(JsonEvent::EndArray);
-                }
-                None => owned_events(own_context?, &mut events),
-            }
-            Some(events)
-        };
-        let order = self
-            .inner
-            .expansion
-            .start_object_given_whole(&keys, context, &mut self.errors);
-        if !self.errors.is_empty() {
-            return Err(());
+        Self {
+            keys,
+            values,
+            prepended_context: prepended,
+            own_context,
         }
-        match order {
-            Some(order) => {
-                for idx in order {
-                    self.event(JsonEvent::ObjectKey(keys[idx].into()))?;
-                    if let Some(value) = values[idx] {
-                        self.value(value, TopLevel::default())?;
-                    }
-                }
-            }
-            None => {
-                for (key, value) in keys.iter().zip(&values) {
-                    self.event(JsonEvent::ObjectKey((*key).into()))?;
-                    match value {
-                        Some(value) => self.value(value, TopLevel::default())?,
-                        // Only the prepended `@context` has no value of its own.
-                        None => {
-                            for event in context().into_iter().flatten() {
-                                self.event(event)?;
-                            }
+    }
+
+    /// The JSON events of the object's `@context` (the prepended URL first),
+    /// `None` without one.
+    fn context_events(&self) -> Option<Vec<JsonEvent<'static>>> {
+        let mut events = Vec::new();
+        match self.prepended_context {
+            Some(url) => {
+                events.push(JsonEvent::StartArray);
+                events.push(JsonEvent::String(url.to_owned().into()));
+                match self.own_context {
+                    Some(serde_json::Value::Array(items)) => {
+                        for item in items {
+                            owned_events(item, &mut events);
                         }
                     }
+                    Some(other) => owned_events(other, &mut events),
+                    None => {}
                 }
+                events.push(JsonEvent::EndArray);
             }
+            None => owned_events(self.own_context?, &mut events),
         }
-        self.event(JsonEvent::EndObject)
+        Some(events)
     }
 }
 
