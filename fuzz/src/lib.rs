@@ -58,9 +58,22 @@ pub fn credential(data: &[u8]) {
 }
 
 /// JSON-LD to canonical form (RDFC-1.0 through the shipped contexts) and JCS.
+/// Wherever oxjsonld's direct conversion takes a document (patch 10), it must
+/// answer exactly as the event path: the same canonical N-Quads or the same
+/// error.
 pub fn canon(data: &[u8]) {
+    use satchel::canon::{rdfc_by, Conversion};
     if let Ok(v) = serde_json::from_slice::<serde_json::Value>(data) {
         let _ = satchel::canon::rdfc(&v);
+        if let Some(direct) = rdfc_by(&v, Conversion::Direct) {
+            // The event path always answers.
+            let events = rdfc_by(&v, Conversion::Events);
+            assert_eq!(
+                Some(format!("{direct:?}")),
+                events.map(|events| format!("{events:?}")),
+                "the direct conversion and the event path disagree"
+            );
+        }
         let _ = satchel::canon::jcs(&v);
     }
 }
