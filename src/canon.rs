@@ -105,6 +105,8 @@ fn to_quads(
     let parser = JsonLdParser::new()
         // As the Data Integrity cryptosuites and the reference stack canonicalise.
         .with_rdf_direction_i18n_datatype()
+        // As the reference's safe mode: a dropped list would not be signed.
+        .with_free_floating_lists_refused()
         .with_base_iri(RELATIVE_BASE)
         .map_err(|e| CanonError::JsonLd(e.to_string()))?
         .for_value(doc)
@@ -376,6 +378,38 @@ mod tests {
             d.extend(e);
         }
         d
+    }
+
+    /// A list object with no property to hold it is dropped by JSON-LD;
+    /// jsonld.js's safe mode refuses it ("object with only @list",
+    /// "free-floating scalar"), and so does Satchel. A `@set` object as a
+    /// `@graph` container's value is fine. Outputs checked against jsonld.js
+    /// (`canonize`, safe mode). Found by fuzzing: the list in a `@graph`
+    /// container used to panic.
+    #[test]
+    fn free_floating_lists_are_refused_as_the_reference_refuses_them() {
+        let context = json!({
+            "input": {"@id": "http://e/input", "@container": ["@graph", "@set"]},
+            "v": "http://e/v"
+        });
+        let refused = [
+            json!({"@context": context, "@id": "http://e/s", "input": [{"@list": "h"}, {"v": "y"}]}),
+            json!({"@context": context, "@id": "http://e/s", "input": {"@set": {"@list": ["h"]}}}),
+            json!({"@context": context, "@graph": [{"@list": ["x"]}, {"@id": "http://e/s", "v": "y"}]}),
+            json!({"@context": context, "@list": ["x"]}),
+        ];
+        for doc in &refused {
+            match rdfc(doc) {
+                Err(CanonError::JsonLd(e)) => assert!(e.contains("list"), "{e}"),
+                other => panic!("{doc}: {other:?}"),
+            }
+        }
+        let set =
+            json!({"@context": context, "@id": "http://e/s", "input": {"@set": [{"v": "y"}]}});
+        assert_eq!(
+            rdfc(&set).unwrap(),
+            "<http://e/s> <http://e/input> _:c14n0 .\n_:c14n1 <http://e/v> \"y\" _:c14n0 .\n"
+        );
     }
 
     #[test]

@@ -244,6 +244,8 @@ pub struct JsonLdExpansionConverter {
     base_url: Option<Iri<String>>,
     context_processor: JsonLdContextProcessor,
     root_context: Arc<JsonLdContext>,
+    /// Satchel patch 11: `JsonLdParser::with_free_floating_lists_refused`.
+    refuse_free_floating_lists: bool,
 }
 
 #[expect(clippy::expect_used)]
@@ -280,7 +282,38 @@ impl JsonLdExpansionConverter {
                 load_document_callback: None,
             },
             root_context,
+            refuse_free_floating_lists: false,
         }
+    }
+
+    /// Satchel patch 11: see `JsonLdParser::with_free_floating_lists_refused`.
+    pub fn with_free_floating_lists_refused(mut self, refuse: bool) -> Self {
+        self.refuse_free_floating_lists = refuse;
+        self
+    }
+
+    /// Satchel patch 11: whether a list object starting now has a property
+    /// to hold it: an active property, and not the value of a `@graph`
+    /// container (directly, in an array, or in a `@set` object), whose
+    /// members are the graph's nodes. Upstream gave such a list to the RDF
+    /// step inside the graph, which reached `unreachable!`.
+    fn list_is_held(&self, active_property: Option<&str>) -> bool {
+        active_property.is_some()
+            && !self
+                .state
+                .iter()
+                .rev()
+                .find(|state| {
+                    !matches!(
+                        state,
+                        JsonLdExpansionState::Element { is_array: true, .. }
+                            | JsonLdExpansionState::ListOrSetContainer {
+                                end_event: Some(JsonLdEvent::EndSet),
+                                ..
+                            }
+                    )
+                })
+                .is_some_and(|state| matches!(state, JsonLdExpansionState::EndOfGraphContainer))
     }
 
     pub fn is_end(&self) -> bool {
@@ -668,7 +701,7 @@ impl JsonLdExpansionConverter {
                                         JsonLdErrorCode::InvalidIncludedValue,
                                     ));
                                 }
-                                if active_property.is_some() {
+                                if self.list_is_held(active_property.as_deref()) {
                                     if reverse {
                                         errors.push(JsonLdSyntaxError::msg_and_code(
                                             "Lists are not allowed inside of reverse properties",
@@ -691,6 +724,12 @@ impl JsonLdExpansionConverter {
                                     });
                                     results.push(JsonLdEvent::StartList);
                                 } else {
+                                    if self.refuse_free_floating_lists {
+                                        errors.push(JsonLdSyntaxError::msg_and_code(
+                                            "A list with no property to hold it would be dropped (safe mode)",
+                                            JsonLdErrorCode::InvalidSetOrListObject,
+                                        ));
+                                    }
                                     // We don't have an active property, we skip the list
                                     self.state
                                         .push(JsonLdExpansionState::Skip { is_array: false });

@@ -66,6 +66,7 @@ pub struct JsonLdParser {
     processing_mode: JsonLdProcessingMode,
     lenient: bool,
     i18n_datatype: bool,
+    refuse_free_floating_lists: bool,
     profile: JsonLdProfileSet,
     base: Option<Iri<String>>,
 }
@@ -96,6 +97,16 @@ impl JsonLdParser {
     #[inline]
     pub fn with_rdf_direction_i18n_datatype(mut self) -> Self {
         self.i18n_datatype = true;
+        self
+    }
+
+    /// Satchel patch 11: a list object with no property to hold it (at the
+    /// top level, in `@graph`, or as the value of a `@graph` container) is an
+    /// error instead of being dropped, as jsonld.js's safe mode refuses it:
+    /// what is dropped would not be covered by a signature.
+    #[inline]
+    pub fn with_free_floating_lists_refused(mut self) -> Self {
+        self.refuse_free_floating_lists = true;
         self
     }
 
@@ -314,7 +325,8 @@ impl JsonLdParser {
                 self.profile.contains(JsonLdProfile::Streaming),
                 self.lenient,
                 self.processing_mode,
-            ),
+            )
+            .with_free_floating_lists_refused(self.refuse_free_floating_lists),
             expended_events: Vec::new(),
             to_rdf: JsonLdToRdfConverter {
                 state: vec![JsonLdToRdfState::Graph(Some(GraphName::DefaultGraph))],
@@ -1445,7 +1457,13 @@ impl JsonLdToRdfConverter {
                         nesting: 0,
                     });
                 }
-                JsonLdEvent::Value { .. } | JsonLdEvent::Json(_) => {
+                // Satchel patch 11: a `@set` object as a `@graph` container's
+                // value holds the graph's members (upstream reached
+                // `unreachable!`).
+                JsonLdEvent::Value { .. }
+                | JsonLdEvent::Json(_)
+                | JsonLdEvent::StartSet
+                | JsonLdEvent::EndSet => {
                     self.state.push(state);
                 }
                 JsonLdEvent::EndGraph => (),
@@ -1457,8 +1475,6 @@ impl JsonLdToRdfConverter {
                 | JsonLdEvent::EndObject
                 | JsonLdEvent::StartList
                 | JsonLdEvent::EndList
-                | JsonLdEvent::StartSet
-                | JsonLdEvent::EndSet
                 | JsonLdEvent::StartIncluded
                 | JsonLdEvent::EndIncluded => unreachable!(),
             },
