@@ -10,13 +10,16 @@
 //! property-scoped contexts, value coercion, literal conversion), in the same
 //! order, and the quads come out in the event path's order.
 //!
-//! Anything outside those shapes, and anything the event path would report
-//! as an error or drop, returns `None` before the caller has seen a quad; the
-//! caller then converts the document on the event path, which answers it.
-//! Outside: lists of anything but strings, numbers and booleans, `@graph`, `@index`, `@id`, `@type` and `@language` maps,
-//! `@json`, `@reverse`, `@nest`, `@included`, nested arrays, blank node
-//! identifiers written in the document, keywords other than `@type`, `@id`,
-//! `@value`, `@language` and `@direction`.
+//! Anything outside those shapes, and anything the event path would refuse
+//! or drop as it expands (an error; a node, type or predicate that is not a
+//! valid IRI), returns `None` before the caller has seen a quad; the caller
+//! then converts the document on the event path, which answers it. A literal
+//! the RDF step drops (an invalid language tag) is dropped here by the same
+//! function. Outside: lists of anything but strings, numbers and booleans,
+//! `@graph`, `@index`, `@id`, `@type` and `@language` maps, `@json`,
+//! `@reverse`, `@nest`, `@included`, nested arrays, blank node identifiers
+//! written in the document, keywords other than `@type`, `@id`, `@value`,
+//! `@language` and `@direction`.
 
 use super::{JsonLdToRdfConverter, ObjectEntries, TopLevel};
 use crate::JsonLdSyntaxError;
@@ -193,7 +196,13 @@ impl Direct<'_> {
         }
         for t in types {
             let t = self.node_name(t)?;
-            self.push(&subject, &self.rdf_type.clone(), t.into());
+            let quad = Quad::new(
+                subject.clone(),
+                self.rdf_type.clone(),
+                t,
+                GraphName::DefaultGraph,
+            );
+            self.quads.push(quad);
         }
         // Its properties.
         for idx in order {
