@@ -473,14 +473,37 @@ fn direct_conversion_answers_as_the_event_path() {
     let count = 5000;
     eprintln!("direct conversion: seed {seed} ({count} credentials; SATCHEL_DIFF_SEED={seed} reproduces it)");
     let mut rng = Rng(seed);
-    let (mut took, mut left) = (0, 0);
+    let (mut took, mut left, mut graphs) = (0, 0, 0);
+    let mut previous = credential(&mut rng, count);
     for n in 0..count {
-        let doc = credential(&mut rng, n);
+        let mut doc = credential(&mut rng, n);
+        // Proofs and presentations: `@graph` containers.
+        if rng.chance(30) {
+            doc["proof"] = json!({
+                "type": "DataIntegrityProof",
+                "cryptosuite": "eddsa-rdfc-2022",
+                "created": "2024-01-01T00:00:00Z",
+                "verificationMethod": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+                "proofPurpose": "assertionMethod",
+                "proofValue": "z3FXQjecWufY46yg5abdVZsXqLhxhueuSoZgNSARiKBk9czhSePTFehP8c3PGfb6a22gkfUKKPjrhv5nJmHpHQ6bS"
+            });
+        }
+        if rng.chance(15) {
+            let held = std::mem::replace(&mut previous, doc.clone());
+            doc = json!({
+                "@context": ["https://www.w3.org/ns/credentials/v2"],
+                "type": "VerifiablePresentation",
+                "holder": "did:example:holder",
+                "verifiableCredential": if rng.chance(50) { json!([held, doc]) } else { doc }
+            });
+        }
         let events =
             canon::rdfc_by(&doc, canon::Conversion::Events).expect("events always convert");
         match canon::rdfc_by(&doc, canon::Conversion::Direct) {
             Some(direct) => {
                 took += 1;
+                let has_graph = doc.get("proof").is_some() || doc.get("holder").is_some();
+                graphs += usize::from(has_graph && direct.is_ok());
                 assert_eq!(
                     format!("{direct:?}"),
                     format!("{events:?}"),
@@ -498,9 +521,13 @@ fn direct_conversion_answers_as_the_event_path() {
             "seed {seed}, credential #{n}"
         );
     }
-    eprintln!("direct conversion: took {took}, left {left} to the event path");
+    eprintln!("direct conversion: took {took} ({graphs} with a proof or as a presentation, converted), left {left} to the event path");
     assert!(
         took > count / 2,
         "the direct conversion took only {took} of {count}"
+    );
+    assert!(
+        graphs > count / 20,
+        "the direct conversion converted only {graphs} proofs or presentations"
     );
 }

@@ -16,7 +16,8 @@
 //! then converts the document on the event path, which answers it. A literal
 //! the RDF step drops (an invalid language tag) is dropped here by the same
 //! function. Outside: lists of anything but strings, numbers and booleans,
-//! `@graph`, `@index`, `@id`, `@type` and `@language` maps, `@json`,
+//! the `@graph` keyword, value objects as a `@graph` container's value,
+//! `@index`, `@id`, `@type` and `@language` maps, `@json`,
 //! `@reverse`, `@nest`, `@included`, nested arrays, blank node identifiers
 //! written in the document, keywords other than `@type`, `@id`, `@value`,
 //! `@language` and `@direction`.
@@ -49,10 +50,11 @@ pub(super) fn convert(
         expansion,
         to_rdf,
         quads: Vec::new(),
+        graph: GraphName::DefaultGraph,
         rdf_type: rdf::TYPE.into_owned(),
         errors: Vec::new(),
     };
-    direct.object(map, &root, None, top)?;
+    direct.object(map, &root, Reached::Top(top))?;
     Some(direct.quads)
 }
 
@@ -65,10 +67,25 @@ struct Parent<'p> {
     term: &'p str,
 }
 
+/// Where an object sits.
+#[derive(Clone, Copy)]
+enum Reached<'p> {
+    /// A top-level node object.
+    Top(TopLevel<'p>),
+    /// The value of a property.
+    Value(Parent<'p>),
+    /// The value of a property (the term) with a `@graph` container: a node
+    /// of the graph the property links to, not linked itself.
+    GraphMember(&'p str),
+}
+
 struct Direct<'a> {
     expansion: &'a mut JsonLdExpansionConverter,
     to_rdf: &'a JsonLdToRdfConverter,
     quads: Vec<Quad>,
+    /// The graph quads go to now: the default graph, or a `@graph`
+    /// container's.
+    graph: GraphName,
     rdf_type: NamedNode,
     /// Errors of the shared steps; any one hands the document back.
     errors: Vec<JsonLdSyntaxError>,
@@ -84,7 +101,7 @@ impl Direct<'_> {
             subject.clone(),
             predicate.clone(),
             object,
-            GraphName::DefaultGraph,
+            self.graph.clone(),
         ));
     }
 
@@ -99,21 +116,25 @@ impl Direct<'_> {
     }
 
     /// An object: a node object or a value object. `active_context`: the
-    /// enclosing element's; `parent`: `None` for a top-level node.
+    /// enclosing element's.
     fn object(
         &mut self,
         map: &serde_json::Map<String, Value>,
         active_context: &Arc<JsonLdContext>,
-        parent: Option<Parent<'_>>,
-        top: TopLevel<'_>,
+        reached: Reached<'_>,
     ) -> Option<()> {
+        let (term, parent, top) = match reached {
+            Reached::Top(top) => (None, None, top),
+            Reached::Value(parent) => (Some(parent.term), Some(parent), TopLevel::default()),
+            Reached::GraphMember(term) => (Some(term), None, TopLevel::default()),
+        };
         let entries = ObjectEntries::new(map, top);
         // Expansion steps 7 and 8, as `push_object_start`.
         let single = active_context.previous_context.is_some()
             && is_single_id_or_value(active_context, &entries.keys);
         let mut context = self.expansion.object_context(
             single,
-            parent.map(|p| p.term),
+            term,
             Arc::clone(active_context),
             &mut self.errors,
         );
@@ -200,7 +221,7 @@ impl Direct<'_> {
                 subject.clone(),
                 self.rdf_type.clone(),
                 t,
-                GraphName::DefaultGraph,
+                self.graph.clone(),
             );
             self.quads.push(quad);
         }
@@ -228,7 +249,11 @@ impl Direct<'_> {
                 },
             );
             let list = container == ["@list"];
-            if reverse || is_json || !(container.is_empty() || container == ["@set"] || list) {
+            let graph = container == ["@graph"] || container == ["@graph", "@set"];
+            if reverse
+                || is_json
+                || !(container.is_empty() || container == ["@set"] || list || graph)
+            {
                 return None;
             }
             let predicate = self.to_rdf.convert_named_node(iri.into_owned())?;
@@ -241,19 +266,21 @@ impl Direct<'_> {
                 Value::Array(items) if list => self.list(items, &context, parent)?,
                 Value::Null => (),
                 _ if list => self.list(std::slice::from_ref(value), &context, parent)?,
-                _ => self.element(value, &context, parent, false)?,
+                _ => self.element(value, &context, parent, false, graph)?,
             }
         }
         Some(())
     }
 
-    /// The value of a property (`parent`), in the node's `active_context`.
+    /// The value of a property (`parent`), in the node's `active_context`;
+    /// `graph`: the property has a `@graph` container.
     fn element(
         &mut self,
         value: &Value,
         active_context: &Arc<JsonLdContext>,
         parent: Parent<'_>,
         in_array: bool,
+        graph: bool,
     ) -> Option<()> {
         match value {
             Value::Null => Some(()),
@@ -262,13 +289,22 @@ impl Direct<'_> {
                     return None;
                 }
                 for item in items {
-                    self.element(item, active_context, parent, true)?;
+                    self.element(item, active_context, parent, true, graph)?;
                 }
                 Some(())
             }
-            Value::Object(map) => {
-                self.object(map, active_context, Some(parent), TopLevel::default())
+            Value::Object(map) if graph => {
+                // Each object becomes a graph of its own, named by a blank
+                // node that the property links to, as the event path's
+                // `EndOfGraphContainer` has it.
+                let name = BlankNode::default();
+                self.push(parent.subject, parent.predicate, name.clone().into());
+                let enclosing = std::mem::replace(&mut self.graph, name.into());
+                let member = self.object(map, active_context, Reached::GraphMember(parent.term));
+                self.graph = enclosing;
+                member
             }
+            Value::Object(map) => self.object(map, active_context, Reached::Value(parent)),
             Value::String(_) | Value::Number(_) | Value::Bool(_) => {
                 self.literal(value, active_context, parent)
             }
