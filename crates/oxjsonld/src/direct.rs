@@ -26,7 +26,8 @@ use super::{JsonLdToRdfConverter, ObjectEntries, TopLevel};
 use crate::JsonLdSyntaxError;
 use crate::context::JsonLdContext;
 use crate::expansion::{
-    Coercion, JsonLdExpansionConverter, JsonLdValue, is_single_id_or_value, value_coercion,
+    Coercion, ExpandedKey, JsonLdExpansionConverter, JsonLdValue, expand_key,
+    is_single_id_or_value, value_coercion,
 };
 use oxrdf::{BlankNode, GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term, vocab::rdf};
 use serde_json::Value;
@@ -166,14 +167,16 @@ impl Direct<'_> {
         // between a value object and a node object.
         while let Some(&idx) = order.peek() {
             let value = rest_values[idx]?;
-            let Some(iri) = self
-                .expansion
-                .expand_iri(&context, rest[idx].into(), false, true)
-            else {
-                order.next();
-                continue;
+            // Told apart as `expand_iri` would, without building the IRI.
+            let keyword = match expand_key(&context, rest[idx]) {
+                ExpandedKey::Dropped => {
+                    order.next();
+                    continue;
+                }
+                ExpandedKey::Keyword(keyword) => keyword,
+                ExpandedKey::Iri => break,
             };
-            match iri.as_ref() {
+            match keyword {
                 "@type" if id.is_none() => {
                     let new_types = match value {
                         Value::String(t) => vec![t.clone()],
@@ -414,13 +417,12 @@ impl Direct<'_> {
         let mut language = None;
         let mut direction = None;
         for (key, v) in remaining {
-            let Some(iri) = self
-                .expansion
-                .expand_iri(context, (*key).into(), false, true)
-            else {
-                continue;
+            let keyword = match expand_key(context, key) {
+                ExpandedKey::Dropped => continue,
+                ExpandedKey::Keyword(keyword) => keyword,
+                ExpandedKey::Iri => return None,
             };
-            match iri.as_ref() {
+            match keyword {
                 "@value" if value.is_none() => value = Some(*v),
                 "@language" if language.is_none() => language = Some(v.as_str()?.to_owned()),
                 "@direction" if direction.is_none() => {

@@ -3357,13 +3357,13 @@ pub(crate) fn is_single_id_or_value(active_context: &JsonLdContext, keys: &[&str
 /// Satchel patch 8: what an object key expands to (IRI expansion with
 /// `vocab`, not document-relative), told apart without building the IRI:
 /// the cases `expand_iri` gives `None` for, a keyword, or anything else.
-enum ExpandedKey<'a> {
+pub(crate) enum ExpandedKey<'a> {
     Dropped,
     Keyword(&'a str),
     Iri,
 }
 
-fn expand_key<'a>(active_context: &'a JsonLdContext, key: &'a str) -> ExpandedKey<'a> {
+pub(crate) fn expand_key<'a>(active_context: &'a JsonLdContext, key: &'a str) -> ExpandedKey<'a> {
     if has_keyword_form(key) {
         // 1)
         return if is_keyword(key) {
