@@ -7,9 +7,10 @@
 //! - [`jcs`]: RFC 8785 JSON Canonicalization Scheme, for `eddsa-jcs-2022`.
 //!
 //! Invariants: contexts come only from [`crate::contexts`]; and, like the
-//! reference stack's "safe mode", a term that no context defines is an error
-//! ([`CanonError::UndefinedTerm`]), never silently dropped, so unsigned text
-//! cannot ride along with a valid signature.
+//! reference stack's "safe mode", what JSON-LD would silently drop is an
+//! error, so unsigned text cannot ride along with a valid signature: a term
+//! that no context defines ([`CanonError::UndefinedTerm`]), a relative IRI,
+//! a string whose language tag is not well-formed, a list no property holds.
 
 use std::error::Error as StdError;
 use std::sync::LazyLock;
@@ -105,8 +106,8 @@ fn to_quads(
     let parser = JsonLdParser::new()
         // As the Data Integrity cryptosuites and the reference stack canonicalise.
         .with_rdf_direction_i18n_datatype()
-        // As the reference's safe mode: a dropped list would not be signed.
-        .with_free_floating_lists_refused()
+        // As the reference's safe mode: what JSON-LD drops would not be signed.
+        .with_dropped_values_refused()
         .with_base_iri(RELATIVE_BASE)
         .map_err(|e| CanonError::JsonLd(e.to_string()))?
         .for_value(doc)

@@ -76,9 +76,14 @@ const NUMBERS: &[&str] = &[
 ];
 
 /// A text value: a string, a language-tagged value, one with a base direction
-/// (with and without a language), or an array of them.
+/// (with and without a language), or an array of them; rarely, a language
+/// tag that is not well-formed, whose text JSON-LD would drop (both sides
+/// refuse it in safe mode).
 fn text(rng: &mut Rng) -> Value {
     let s = *rng.pick(TEXTS);
+    if rng.chance(1) {
+        return json!({"@value": s, "@language": rng.pick(&["en_US", "not a tag", ""])});
+    }
     match rng.below(8) {
         0 => json!({"@value": s, "@language": rng.pick(LANGS)}),
         1 => {

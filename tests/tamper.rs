@@ -241,3 +241,51 @@ fn a_jcs_proof_hashes_the_document_with_its_own_context() {
         Err(ProofError::Malformed(_))
     ));
 }
+
+/// Text that JSON-LD would drop from what is signed cannot be added to a
+/// signed credential: a value whose language tag is not well-formed, or a
+/// default language that is not, is refused (as jsonld.js's safe mode
+/// refuses it, "invalid @language value") instead of being left out of the
+/// canonical form, where it would ride along with a valid signature and be
+/// shown as part of a verified credential.
+#[test]
+fn text_json_ld_would_drop_cannot_ride_along_with_a_valid_signature() {
+    for suite in [
+        Cryptosuite::EddsaRdfc2022,
+        Cryptosuite::Ed25519Signature2020,
+    ] {
+        let key = common::issuer_key(12);
+        let unsigned = common::ob3(&common::did_of(&key), 2, "Ride-along Test");
+        let signed = common::sign(&unsigned, &key, suite);
+        assert_eq!(outcome(&signed).0, Outcome::Verified, "{}", suite.name());
+        let additions = [
+            json!({"@value": "Injected", "@language": "not a tag"}),
+            json!({"@value": "Injected", "@language": "en_US", "@direction": "ltr"}),
+            json!({"@value": "Injected", "@language": ""}),
+        ];
+        for added in additions {
+            let mut t = signed.clone();
+            t["credentialSubject"]["achievement"]["humanCode"] = added.clone();
+            let (o, checks) = outcome(&t);
+            assert_eq!(
+                o,
+                Outcome::Failed,
+                "{}: {added} gave {checks:?}",
+                suite.name()
+            );
+        }
+        // A term whose language is not a tag, defined for the text added.
+        let mut t = signed.clone();
+        t["credentialSubject"]["achievement"]["@context"] = json!({
+            "injected": {"@id": "https://example.org/injected", "@language": "not a tag"}
+        });
+        t["credentialSubject"]["achievement"]["injected"] = json!("Injected");
+        let (o, checks) = outcome(&t);
+        assert_eq!(
+            o,
+            Outcome::Failed,
+            "{}: a term's language gave {checks:?}",
+            suite.name()
+        );
+    }
+}

@@ -13,9 +13,9 @@
 //! Anything outside those shapes, and anything the event path would refuse
 //! or drop as it expands (an error; a node, type or predicate that is not a
 //! valid IRI), returns `None` before the caller has seen a quad; the caller
-//! then converts the document on the event path, which answers it. A literal
-//! the RDF step drops (an invalid language tag) is dropped here by the same
-//! function. Outside: lists of anything but strings, numbers and booleans,
+//! then converts the document on the event path, which answers it (a
+//! literal the RDF step drops, for a language tag that is not well-formed,
+//! is handed back too). Outside: lists of anything but strings, numbers and booleans,
 //! the `@graph` keyword, value objects as a `@graph` container's value,
 //! `@index`, `@id`, `@type` and `@language` maps, `@json`,
 //! `@reverse`, `@nest`, `@included`, nested arrays, blank node identifiers
@@ -391,9 +391,8 @@ impl Direct<'_> {
                 language,
                 direction,
             } => {
-                if let Some(literal) = self.literal_value(value, r#type, language, direction)? {
-                    self.push(parent.subject, parent.predicate, literal.into());
-                }
+                let literal = self.literal_value(value, r#type, language, direction)?;
+                self.push(parent.subject, parent.predicate, literal.into());
             }
         }
         Some(())
@@ -449,22 +448,22 @@ impl Direct<'_> {
         if value.is_null() {
             return Some(());
         }
-        if let Some(literal) = self.literal_value(value, r#type, language, direction)? {
-            self.push(parent.subject, parent.predicate, literal.into());
-        }
+        let literal = self.literal_value(value, r#type, language, direction)?;
+        self.push(parent.subject, parent.predicate, literal.into());
         Some(())
     }
 
-    /// A literal as the RDF step converts it (`Some(None)`: dropped there);
-    /// `None` for what the event path answers (`@json`, an invalid datatype,
-    /// objects and arrays).
+    /// A literal as the RDF step converts it; `None` for what the event
+    /// path answers: `@json`, an invalid datatype, objects and arrays, and a
+    /// literal the RDF step drops (a language tag that is not well-formed,
+    /// an error in safe mode).
     fn literal_value(
         &self,
         value: &Value,
         r#type: Option<String>,
         language: Option<String>,
         direction: Option<&'static str>,
-    ) -> Option<Option<Literal>> {
+    ) -> Option<Literal> {
         if !convertible_datatype(r#type.as_deref()) {
             return None;
         }
@@ -475,10 +474,8 @@ impl Direct<'_> {
             Value::Bool(b) => JsonLdValue::Boolean(*b),
             Value::Null | Value::Array(_) | Value::Object(_) => return None,
         };
-        Some(
-            self.to_rdf
-                .convert_literal(value, language, direction, r#type),
-        )
+        self.to_rdf
+            .convert_literal(value, language, direction, r#type)
     }
 }
 

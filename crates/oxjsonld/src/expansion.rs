@@ -244,8 +244,8 @@ pub struct JsonLdExpansionConverter {
     base_url: Option<Iri<String>>,
     context_processor: JsonLdContextProcessor,
     root_context: Arc<JsonLdContext>,
-    /// Satchel patch 11: `JsonLdParser::with_free_floating_lists_refused`.
-    refuse_free_floating_lists: bool,
+    /// Satchel patch 11: `JsonLdParser::with_dropped_values_refused`.
+    refuse_dropped_values: bool,
 }
 
 #[expect(clippy::expect_used)]
@@ -282,14 +282,19 @@ impl JsonLdExpansionConverter {
                 load_document_callback: None,
             },
             root_context,
-            refuse_free_floating_lists: false,
+            refuse_dropped_values: false,
         }
     }
 
-    /// Satchel patch 11: see `JsonLdParser::with_free_floating_lists_refused`.
-    pub fn with_free_floating_lists_refused(mut self, refuse: bool) -> Self {
-        self.refuse_free_floating_lists = refuse;
+    /// Satchel patch 11: see `JsonLdParser::with_dropped_values_refused`.
+    pub fn with_dropped_values_refused(mut self, refuse: bool) -> Self {
+        self.refuse_dropped_values = refuse;
         self
+    }
+
+    /// Satchel patch 11: whether values JSON-LD would drop are errors.
+    pub(crate) fn refuses_dropped_values(&self) -> bool {
+        self.refuse_dropped_values
     }
 
     /// Satchel patch 11: whether a list object starting now has a property
@@ -724,7 +729,7 @@ impl JsonLdExpansionConverter {
                                     });
                                     results.push(JsonLdEvent::StartList);
                                 } else {
-                                    if self.refuse_free_floating_lists {
+                                    if self.refuse_dropped_values {
                                         errors.push(JsonLdSyntaxError::msg_and_code(
                                             "A list with no property to hold it would be dropped (safe mode)",
                                             JsonLdErrorCode::InvalidSetOrListObject,

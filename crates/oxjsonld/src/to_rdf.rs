@@ -1,7 +1,7 @@
 use crate::context::{
     JsonLdContextCache, JsonLdLoadDocumentOptions, JsonLdRemoteDocument, JsonLdTermDefinition,
 };
-use crate::error::{JsonLdParseError, JsonLdSyntaxError};
+use crate::error::{JsonLdErrorCode, JsonLdParseError, JsonLdSyntaxError};
 use crate::expansion::{JsonLdEvent, JsonLdExpansionConverter, JsonLdValue};
 use crate::profile::{JsonLdProcessingMode, JsonLdProfile, JsonLdProfileSet};
 #[cfg(feature = "async-tokio")]
@@ -66,7 +66,7 @@ pub struct JsonLdParser {
     processing_mode: JsonLdProcessingMode,
     lenient: bool,
     i18n_datatype: bool,
-    refuse_free_floating_lists: bool,
+    refuse_dropped_values: bool,
     profile: JsonLdProfileSet,
     base: Option<Iri<String>>,
 }
@@ -100,13 +100,15 @@ impl JsonLdParser {
         self
     }
 
-    /// Satchel patch 11: a list object with no property to hold it (at the
-    /// top level, in `@graph`, or as the value of a `@graph` container) is an
-    /// error instead of being dropped, as jsonld.js's safe mode refuses it:
-    /// what is dropped would not be covered by a signature.
+    /// Satchel patch 11: values JSON-LD would drop are errors instead, as
+    /// jsonld.js's safe mode refuses them: a list object with no property
+    /// to hold it (at the top level, in `@graph`, or as the value of a
+    /// `@graph` container), and a string whose language tag is not
+    /// well-formed (from `@language` in the value, the term or the
+    /// context). What is dropped would not be covered by a signature.
     #[inline]
-    pub fn with_free_floating_lists_refused(mut self) -> Self {
-        self.refuse_free_floating_lists = true;
+    pub fn with_dropped_values_refused(mut self) -> Self {
+        self.refuse_dropped_values = true;
         self
     }
 
@@ -326,7 +328,7 @@ impl JsonLdParser {
                 self.lenient,
                 self.processing_mode,
             )
-            .with_free_floating_lists_refused(self.refuse_free_floating_lists),
+            .with_dropped_values_refused(self.refuse_dropped_values),
             expended_events: Vec::new(),
             to_rdf: JsonLdToRdfConverter {
                 state: vec![JsonLdToRdfState::Graph(Some(GraphName::DefaultGraph))],
@@ -1202,7 +1204,22 @@ impl InternalJsonLdParser {
     ) {
         self.expansion
             .convert_event(event, &mut self.expended_events, errors);
+        let refuse_dropped = self.expansion.refuses_dropped_values();
         for event in self.expended_events.drain(..) {
+            // Satchel patch 11: the RDF step drops a string whose language
+            // tag is not well-formed; in safe mode that is an error.
+            if let JsonLdEvent::Value {
+                language: Some(language),
+                ..
+            } = &event
+            {
+                if refuse_dropped && !is_language_tag(language) {
+                    errors.push(JsonLdSyntaxError::msg_and_code(
+                        format!("The language tag {language:?} is not well-formed: JSON-LD would drop the text (safe mode)"),
+                        JsonLdErrorCode::InvalidLanguageTaggedString,
+                    ));
+                }
+            }
             self.to_rdf.convert_event(event, results);
         }
     }
@@ -1615,10 +1632,7 @@ impl JsonLdToRdfConverter {
                         return None; // Expansion already returns an error
                     }
                     let language = language.unwrap_or_default();
-                    if !self.lenient
-                        && !language.is_empty()
-                        && Literal::new_language_tagged_literal("", &language).is_err()
-                    {
+                    if !self.lenient && !language.is_empty() && !is_language_tag(&language) {
                         return None; // Not a language tag: dropped, as without a direction
                     }
                     let language = language.to_lowercase();
@@ -1768,6 +1782,11 @@ impl JsonLdToRdfConverter {
         }
         None
     }
+}
+
+/// Whether `language` is a well-formed language tag, as RDF literals need.
+fn is_language_tag(language: &str) -> bool {
+    Literal::new_language_tagged_literal("", language).is_ok()
 }
 
 #[derive(Eq, PartialEq, Debug, Clone)]
