@@ -10,7 +10,9 @@
 //! reference stack's "safe mode", what JSON-LD would silently drop is an
 //! error, so unsigned text cannot ride along with a valid signature: a term
 //! that no context defines ([`CanonError::UndefinedTerm`]), a relative IRI,
-//! a string whose language tag is not well-formed, a list no property holds.
+//! and (oxjsonld patch 11) a key defined as null, a node, type or property
+//! that is no IRI, a string whose language tag is not well-formed, a list
+//! no property holds.
 
 use std::error::Error as StdError;
 use std::sync::LazyLock;

@@ -243,11 +243,14 @@ fn a_jcs_proof_hashes_the_document_with_its_own_context() {
 }
 
 /// Text that JSON-LD would drop from what is signed cannot be added to a
-/// signed credential: a value whose language tag is not well-formed, or a
-/// default language that is not, is refused (as jsonld.js's safe mode
-/// refuses it, "invalid @language value") instead of being left out of the
-/// canonical form, where it would ride along with a valid signature and be
-/// shown as part of a verified credential.
+/// signed credential: it is refused, as jsonld.js's safe mode refuses it,
+/// instead of being left out of the canonical form, where it would ride
+/// along with a valid signature and be shown as part of a verified
+/// credential. Each case verified before the refusal was added, and the
+/// reference refuses each: a language tag that is not well-formed ("invalid
+/// @language value"), a key defined as null, a nested context that turns
+/// the vocabulary off, a keyword-like key ("invalid property"), an `@id`
+/// that is no IRI ("relative object reference").
 #[test]
 fn text_json_ld_would_drop_cannot_ride_along_with_a_valid_signature() {
     for suite in [
@@ -274,18 +277,29 @@ fn text_json_ld_would_drop_cannot_ride_along_with_a_valid_signature() {
                 suite.name()
             );
         }
-        // A term whose language is not a tag, defined for the text added.
-        let mut t = signed.clone();
-        t["credentialSubject"]["achievement"]["@context"] = json!({
-            "injected": {"@id": "https://example.org/injected", "@language": "not a tag"}
-        });
-        t["credentialSubject"]["achievement"]["injected"] = json!("Injected");
-        let (o, checks) = outcome(&t);
-        assert_eq!(
-            o,
-            Outcome::Failed,
-            "{}: a term's language gave {checks:?}",
-            suite.name()
-        );
+        // Text added under a nested context of its own.
+        let with_context = [
+            json!({"@context": {"injected": {"@id": "https://example.org/injected", "@language": "not a tag"}}, "injected": "Injected"}),
+            json!({"@context": {"injected": null}, "injected": "Injected"}),
+            json!({"@context": {"@vocab": null}, "injected": "Injected"}),
+            json!({"@foo": "Injected"}),
+            json!({"@context": {"injected": {"@id": "https://example.org/injected", "@type": "@id"}}, "injected": "not an IRI"}),
+        ];
+        for added in with_context {
+            let mut t = signed.clone();
+            let achievement = t["credentialSubject"]["achievement"]
+                .as_object_mut()
+                .unwrap();
+            for (k, v) in added.as_object().unwrap() {
+                achievement.insert(k.clone(), v.clone());
+            }
+            let (o, checks) = outcome(&t);
+            assert_eq!(
+                o,
+                Outcome::Failed,
+                "{}: {added} gave {checks:?}",
+                suite.name()
+            );
+        }
     }
 }

@@ -169,10 +169,8 @@ impl Direct<'_> {
             let value = rest_values[idx]?;
             // Told apart as `expand_iri` would, without building the IRI.
             let keyword = match expand_key(&context, rest[idx]) {
-                ExpandedKey::Dropped => {
-                    order.next();
-                    continue;
-                }
+                // Dropped with its value, an error in safe mode.
+                ExpandedKey::Dropped => return None,
                 ExpandedKey::Keyword(keyword) => keyword,
                 ExpandedKey::Iri => break,
             };
@@ -232,12 +230,10 @@ impl Direct<'_> {
         for idx in order {
             let value = rest_values[idx]?;
             let term = rest[idx];
-            let Some(iri) = self
+            // `None`: dropped with its value, an error in safe mode.
+            let iri = self
                 .expansion
-                .expand_iri(&context, term.into(), false, true)
-            else {
-                continue;
-            };
+                .expand_iri(&context, term.into(), false, true)?;
             if iri.starts_with('@') {
                 return None;
             }
@@ -417,7 +413,7 @@ impl Direct<'_> {
         let mut direction = None;
         for (key, v) in remaining {
             let keyword = match expand_key(context, key) {
-                ExpandedKey::Dropped => continue,
+                ExpandedKey::Dropped => return None,
                 ExpandedKey::Keyword(keyword) => keyword,
                 ExpandedKey::Iri => return None,
             };

@@ -953,7 +953,7 @@ impl JsonLdExpansionConverter {
             } => match event {
                 JsonEvent::ObjectKey(key) => {
                     if let Some(iri) =
-                        self.expand_iri(&active_context, key.as_ref().into(), false, true)
+                        self.expand_object_key(&active_context, key.as_ref().into(), errors)
                     {
                         match iri.as_ref() {
                             "@index" => {
@@ -1402,7 +1402,7 @@ impl JsonLdExpansionConverter {
                     }
                     JsonEvent::ObjectKey(key) => {
                         if let Some(iri) =
-                            self.expand_iri(&active_context, key.as_ref().into(), false, true)
+                            self.expand_object_key(&active_context, key.as_ref().into(), errors)
                         {
                             match iri.as_ref() {
                                 "@id" => {
@@ -1669,7 +1669,7 @@ impl JsonLdExpansionConverter {
                     JsonEvent::EndObject => (),
                     JsonEvent::ObjectKey(key) => {
                         if let Some(iri) =
-                            self.expand_iri(&active_context, key.as_ref().into(), false, true)
+                            self.expand_object_key(&active_context, key.as_ref().into(), errors)
                         {
                             if has_keyword_form(&iri) {
                                 errors.push(JsonLdSyntaxError::msg_and_code(
@@ -1741,7 +1741,7 @@ impl JsonLdExpansionConverter {
             } => {
                 match event {
                     JsonEvent::ObjectKey(key) => {
-                        if let Some(iri) = self.expand_iri(&active_context, key, false, true) {
+                        if let Some(iri) = self.expand_object_key(&active_context, key, errors) {
                             match iri.as_ref() {
                                 "@value" => {
                                     if value.is_empty() {
@@ -2190,7 +2190,7 @@ impl JsonLdExpansionConverter {
                                 active_context: Arc::clone(&active_context),
                             });
                             if let Some(iri) =
-                                self.expand_iri(&active_context, key.as_ref().into(), false, true)
+                                self.expand_object_key(&active_context, key.as_ref().into(), errors)
                             {
                                 if iri == "@index" {
                                     self.state.push(JsonLdExpansionState::Index);
@@ -2901,6 +2901,27 @@ impl JsonLdExpansionConverter {
                 in_included,
             });
         Some(order.into_iter().map(|idx| rest_at[idx]).collect())
+    }
+
+    /// IRI expansion of an object's key (with `vocab`, not document-relative),
+    /// as the states that read keys do. Satchel patch 11: a key that expands
+    /// to nothing (a term defined as null, a keyword-like key that is no
+    /// keyword) is dropped with its value; in safe mode that is an error, as
+    /// jsonld.js's safe mode refuses it ("invalid property").
+    fn expand_object_key<'a>(
+        &self,
+        active_context: &JsonLdContext,
+        key: Cow<'a, str>,
+        errors: &mut Vec<JsonLdSyntaxError>,
+    ) -> Option<Cow<'a, str>> {
+        let iri = self.expand_iri(active_context, key.clone(), false, true);
+        if iri.is_none() && self.refuse_dropped_values {
+            errors.push(JsonLdSyntaxError::msg_and_code(
+                format!("The key {key:?} expands to nothing: JSON-LD would drop it and its value (safe mode)"),
+                JsonLdErrorCode::InvalidIriMapping,
+            ));
+        }
+        iri
     }
 
     pub(crate) fn expand_iri<'a>(

@@ -1206,18 +1206,9 @@ impl InternalJsonLdParser {
             .convert_event(event, &mut self.expended_events, errors);
         let refuse_dropped = self.expansion.refuses_dropped_values();
         for event in self.expended_events.drain(..) {
-            // Satchel patch 11: the RDF step drops a string whose language
-            // tag is not well-formed; in safe mode that is an error.
-            if let JsonLdEvent::Value {
-                language: Some(language),
-                ..
-            } = &event
-            {
-                if refuse_dropped && !is_language_tag(language) {
-                    errors.push(JsonLdSyntaxError::msg_and_code(
-                        format!("The language tag {language:?} is not well-formed: JSON-LD would drop the text (safe mode)"),
-                        JsonLdErrorCode::InvalidLanguageTaggedString,
-                    ));
+            if refuse_dropped {
+                if let Some(error) = dropped_by_rdf(&event) {
+                    errors.push(error);
                 }
             }
             self.to_rdf.convert_event(event, results);
@@ -1781,6 +1772,41 @@ impl JsonLdToRdfConverter {
             }
         }
         None
+    }
+}
+
+/// Satchel patch 11: what the RDF step would silently drop of an expanded
+/// event, as an error for safe mode (jsonld.js's safe mode refuses the same
+/// documents): a string whose language tag is not well-formed; a node, type
+/// or property that is neither a valid IRI nor a blank node (a property that
+/// is a blank node is dropped too).
+fn dropped_by_rdf(event: &JsonLdEvent) -> Option<JsonLdSyntaxError> {
+    let named = |iri: &str| crate::iri::is_valid(iri);
+    match event {
+        JsonLdEvent::Value {
+            language: Some(language),
+            ..
+        } if !is_language_tag(language) => Some(JsonLdSyntaxError::msg_and_code(
+            format!(
+                "The language tag {language:?} is not well-formed: JSON-LD would drop the text (safe mode)"
+            ),
+            JsonLdErrorCode::InvalidLanguageTaggedString,
+        )),
+        JsonLdEvent::Id(iri) | JsonLdEvent::Type(iri) if !iri.starts_with("_:") && !named(iri) => {
+            Some(JsonLdSyntaxError::msg_and_code(
+                format!("{iri:?} is not a valid IRI: JSON-LD would drop it (safe mode)"),
+                JsonLdErrorCode::InvalidIdValue,
+            ))
+        }
+        JsonLdEvent::StartProperty { name, .. } if !named(name) => {
+            Some(JsonLdSyntaxError::msg_and_code(
+                format!(
+                    "The property {name:?} is not a valid IRI: JSON-LD would drop it and its value (safe mode)"
+                ),
+                JsonLdErrorCode::InvalidIriMapping,
+            ))
+        }
+        _ => None,
     }
 }
 
