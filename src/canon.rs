@@ -11,8 +11,9 @@
 //! error, so unsigned text cannot ride along with a valid signature: a term
 //! that no context defines ([`CanonError::UndefinedTerm`]), a relative IRI,
 //! and (oxjsonld patch 11) a key defined as null, a node, type or property
-//! that is no IRI, a string whose language tag is not well-formed, a list
-//! no property holds.
+//! that is no IRI, a string whose language tag is not well-formed, and a
+//! list, value, empty object or object with only an `@id` that no property
+//! holds.
 
 use std::error::Error as StdError;
 use std::sync::LazyLock;

@@ -250,7 +250,9 @@ fn a_jcs_proof_hashes_the_document_with_its_own_context() {
 /// reference refuses each: a language tag that is not well-formed ("invalid
 /// @language value"), a key defined as null, a nested context that turns
 /// the vocabulary off, a keyword-like key ("invalid property"), an `@id`
-/// that is no IRI ("relative object reference").
+/// that is no IRI ("relative object reference"), a value, an object with
+/// nothing but an `@id`, or an empty object in a `@graph` ("free-floating
+/// scalar", "object with only @id", "empty object").
 #[test]
 fn text_json_ld_would_drop_cannot_ride_along_with_a_valid_signature() {
     for suite in [
@@ -284,6 +286,9 @@ fn text_json_ld_would_drop_cannot_ride_along_with_a_valid_signature() {
             json!({"@context": {"@vocab": null}, "injected": "Injected"}),
             json!({"@foo": "Injected"}),
             json!({"@context": {"injected": {"@id": "https://example.org/injected", "@type": "@id"}}, "injected": "not an IRI"}),
+            json!({"@graph": ["Injected"]}),
+            json!({"@graph": [{"@id": "https://example.org/injected"}]}),
+            json!({"@graph": {}}),
         ];
         for added in with_context {
             let mut t = signed.clone();

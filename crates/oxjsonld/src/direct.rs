@@ -203,6 +203,11 @@ impl Direct<'_> {
             order.next();
         }
 
+        // A node object no property links to, with no type and no property,
+        // converts to nothing: an error in safe mode.
+        if parent.is_none() && types.is_empty() && order.peek().is_none() {
+            return None;
+        }
         // A node object: its name, the quad that links it, its types.
         let subject = match id {
             Some(id) => {

@@ -3059,6 +3059,13 @@ impl JsonLdExpansionConverter {
         } else if container == ["@set"] {
             results.push(JsonLdEvent::StartSet);
         }
+        if active_property.is_none() && self.refuse_dropped_values {
+            // Satchel patch 11: a value outside any property is dropped.
+            errors.push(JsonLdSyntaxError::msg_and_code(
+                "A value outside any property would be dropped (safe mode)",
+                JsonLdErrorCode::InvalidIdValue,
+            ));
+        }
         if let Some(active_property) = active_property {
             let property_scoped_context =
                 self.new_scoped_context(&active_context, &active_property, false, true, errors);

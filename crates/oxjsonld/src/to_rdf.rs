@@ -334,6 +334,8 @@ impl JsonLdParser {
                 state: vec![JsonLdToRdfState::Graph(Some(GraphName::DefaultGraph))],
                 lenient: self.lenient,
                 i18n_datatype: self.i18n_datatype,
+                free_nodes: Vec::new(),
+                dropped: 0,
             },
             json_error: false,
         }
@@ -1213,6 +1215,12 @@ impl InternalJsonLdParser {
             }
             self.to_rdf.convert_event(event, results);
         }
+        if self.to_rdf.take_dropped() > 0 && refuse_dropped {
+            errors.push(JsonLdSyntaxError::msg_and_code(
+                "A value, an empty object or an object with nothing but an @id outside any property would be dropped (safe mode)",
+                JsonLdErrorCode::InvalidIdValue,
+            ));
+        }
     }
 
     fn is_end(&self) -> bool {
@@ -1252,6 +1260,14 @@ struct JsonLdToRdfConverter {
     state: Vec<JsonLdToRdfState>,
     lenient: bool,
     i18n_datatype: bool,
+    /// Satchel patch 11: for each free-floating node object being converted
+    /// (one a graph holds directly, which no property links to), whether it
+    /// has had a type, property, `@graph` or `@included` yet.
+    free_nodes: Vec<bool>,
+    /// Satchel patch 11: free-floating values, empty node objects and node
+    /// objects with nothing but an `@id`, which convert to nothing, since
+    /// the last `take_dropped`.
+    dropped: usize,
 }
 
 impl JsonLdToRdfConverter {
@@ -1288,6 +1304,11 @@ impl JsonLdToRdfConverter {
                         } else {
                             let id = Some(BlankNode::default().into());
                             self.emit_quads_for_new_object(id.as_ref(), results);
+                            if buffer.is_empty() && self.in_graph() {
+                                // Satchel patch 11: an empty free-floating object.
+                                self.free_nodes.pop();
+                                self.dropped += 1;
+                            }
                             if !buffer.is_empty() {
                                 self.state.push(JsonLdToRdfState::Object(id));
                                 for event in buffer {
@@ -1318,6 +1339,7 @@ impl JsonLdToRdfConverter {
                     self.state.push(JsonLdToRdfState::Object(id));
                 }
                 JsonLdEvent::Type(t) => {
+                    self.free_node_has_content();
                     if let (Some(s), Some(o), Some(g)) = (
                         &id,
                         self.convert_named_or_blank_node(t),
@@ -1327,8 +1349,15 @@ impl JsonLdToRdfConverter {
                     }
                     self.state.push(JsonLdToRdfState::Object(id));
                 }
-                JsonLdEvent::EndObject => (),
+                JsonLdEvent::EndObject => {
+                    // Satchel patch 11: a free-floating object with nothing
+                    // but an `@id`.
+                    if self.in_graph() && !self.free_nodes.pop().unwrap_or(true) {
+                        self.dropped += 1;
+                    }
+                }
                 JsonLdEvent::StartProperty { name, reverse } => {
+                    self.free_node_has_content();
                     self.state.push(JsonLdToRdfState::Object(id));
                     self.state.push(JsonLdToRdfState::Property {
                         id: if self.has_defined_last_predicate() {
@@ -1340,11 +1369,13 @@ impl JsonLdToRdfConverter {
                     });
                 }
                 JsonLdEvent::StartGraph => {
+                    self.free_node_has_content();
                     let graph_name = id.clone().map(Into::into);
                     self.state.push(JsonLdToRdfState::Object(id));
                     self.state.push(JsonLdToRdfState::Graph(graph_name));
                 }
                 JsonLdEvent::StartIncluded => {
+                    self.free_node_has_content();
                     self.state.push(JsonLdToRdfState::Object(id));
                     self.state.push(JsonLdToRdfState::Included);
                 }
@@ -1459,19 +1490,22 @@ impl JsonLdToRdfConverter {
             },
             JsonLdToRdfState::Graph(_) => match event {
                 JsonLdEvent::StartObject => {
+                    self.free_nodes.push(false);
                     self.state.push(state);
                     self.state.push(JsonLdToRdfState::StartObject {
                         buffer: Vec::new(),
                         nesting: 0,
                     });
                 }
+                // Satchel patch 11: a free-floating value converts to nothing.
+                JsonLdEvent::Value { .. } | JsonLdEvent::Json(_) => {
+                    self.dropped += 1;
+                    self.state.push(state);
+                }
                 // Satchel patch 11: a `@set` object as a `@graph` container's
                 // value holds the graph's members (upstream reached
                 // `unreachable!`).
-                JsonLdEvent::Value { .. }
-                | JsonLdEvent::Json(_)
-                | JsonLdEvent::StartSet
-                | JsonLdEvent::EndSet => {
+                JsonLdEvent::StartSet | JsonLdEvent::EndSet => {
                     self.state.push(state);
                 }
                 JsonLdEvent::EndGraph => (),
@@ -1513,6 +1547,28 @@ impl JsonLdToRdfConverter {
                 | JsonLdEvent::StartIncluded => unreachable!(),
             },
         }
+    }
+
+    /// Satchel patch 11: whether the state just popped was held directly by
+    /// a graph (a free-floating node object).
+    fn in_graph(&self) -> bool {
+        matches!(self.state.last(), Some(JsonLdToRdfState::Graph(_)))
+    }
+
+    /// Satchel patch 11: the node object whose state was just popped has a
+    /// type, property, `@graph` or `@included`; noted if it is free-floating.
+    fn free_node_has_content(&mut self) {
+        if self.in_graph() {
+            if let Some(has_content) = self.free_nodes.last_mut() {
+                *has_content = true;
+            }
+        }
+    }
+
+    /// Satchel patch 11: how many values and node objects converted to
+    /// nothing since the last call.
+    fn take_dropped(&mut self) -> usize {
+        std::mem::take(&mut self.dropped)
     }
 
     fn emit_quads_for_new_object(&self, id: Option<&NamedOrBlankNode>, results: &mut Vec<Quad>) {
