@@ -11,16 +11,17 @@
 //! order, and the quads come out in the event path's order.
 //!
 //! Anything outside those shapes, and anything the event path would refuse
-//! or drop as it expands (an error; a node, type or predicate that is not a
-//! valid IRI), returns `None` before the caller has seen a quad; the caller
-//! then converts the document on the event path, which answers it (a
-//! literal the RDF step drops, for a language tag that is not well-formed,
-//! is handed back too). Outside: lists of anything but strings, numbers and booleans,
-//! the `@graph` keyword, value objects as a `@graph` container's value,
-//! `@index`, `@id`, `@type` and `@language` maps, `@json`,
-//! `@reverse`, `@nest`, `@included`, nested arrays, blank node identifiers
-//! written in the document, keywords other than `@type`, `@id`, `@value`,
-//! `@language` and `@direction`.
+//! or drop (an error; a key that expands to nothing; a node, type or
+//! predicate that is not a valid IRI; a literal with a language tag that is
+//! not well-formed; a node no property links to that has neither type nor
+//! property), returns `None` before the caller has seen a quad; the caller
+//! then converts the document on the event path, which answers it (in safe
+//! mode, with an error for what it would drop). Outside: lists of anything
+//! but strings, numbers and booleans, the `@graph` keyword, value objects as
+//! a `@graph` container's value, `@index`, `@id`, `@type` and `@language`
+//! maps, `@json`, `@reverse`, `@nest`, `@included`, nested arrays, blank
+//! node identifiers written in the document, keywords other than `@type`,
+//! `@id`, `@value`, `@language` and `@direction`.
 
 use super::{JsonLdToRdfConverter, ObjectEntries, TopLevel};
 use crate::JsonLdSyntaxError;
@@ -107,8 +108,8 @@ impl Direct<'_> {
     }
 
     /// An IRI or blank node as the RDF step converts it; `None` for a blank
-    /// node identifier (kept to the event path) or an invalid IRI (dropped
-    /// there).
+    /// node identifier (left to the event path) or an invalid IRI (dropped
+    /// there, an error in safe mode).
     fn node_name(&self, id: String) -> Option<NamedOrBlankNode> {
         if id.starts_with("_:") {
             return None;
