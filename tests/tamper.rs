@@ -252,7 +252,10 @@ fn a_jcs_proof_hashes_the_document_with_its_own_context() {
 /// the vocabulary off, a keyword-like key ("invalid property"), an `@id`
 /// that is no IRI ("relative object reference"), a value, an object with
 /// nothing but an `@id`, or an empty object in a `@graph` ("free-floating
-/// scalar", "object with only @id", "empty object").
+/// scalar", "object with only @id", "empty object"). A keyword with no
+/// meaning in a node object is refused too: the reference refuses some
+/// (`@propagate`, a `@direction` that is not one) and accepts others
+/// (`@version`), whose text then rides along there; Satchel refuses all.
 #[test]
 fn text_json_ld_would_drop_cannot_ride_along_with_a_valid_signature() {
     for suite in [
@@ -289,6 +292,9 @@ fn text_json_ld_would_drop_cannot_ride_along_with_a_valid_signature() {
             json!({"@graph": ["Injected"]}),
             json!({"@graph": [{"@id": "https://example.org/injected"}]}),
             json!({"@graph": {}}),
+            json!({"@propagate": "Injected"}),
+            json!({"@version": "Injected"}),
+            json!({"@direction": "Injected"}),
         ];
         for added in with_context {
             let mut t = signed.clone();

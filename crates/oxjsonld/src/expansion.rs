@@ -1571,6 +1571,14 @@ impl JsonLdExpansionConverter {
                                             "@value is not allowed in @nest",
                                             JsonLdErrorCode::InvalidNestValue,
                                         ));
+                                    } else if self.refuse_dropped_values {
+                                        // Satchel patch 11: a keyword with no
+                                        // meaning in a node object is dropped
+                                        // with its value.
+                                        errors.push(JsonLdSyntaxError::msg_and_code(
+                                            format!("The keyword {iri} has no meaning in a node object: JSON-LD would drop it and its value (safe mode)"),
+                                            JsonLdErrorCode::InvalidIriMapping,
+                                        ));
                                     }
                                     self.state.push(JsonLdExpansionState::Object {
                                         active_context,
