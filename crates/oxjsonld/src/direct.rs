@@ -142,24 +142,14 @@ impl Direct<'_> {
         );
         self.no_errors()?;
         // The object's own `@context` and the key order, as `start_object_given_whole`.
-        let context_at = entries.keys.iter().position(|key| *key == "@context");
-        let (rest, rest_values): (Vec<&str>, Vec<Option<&Value>>) = entries
-            .keys
-            .iter()
-            .zip(&entries.values)
-            .enumerate()
-            .filter(|(idx, _)| Some(*idx) != context_at)
-            .map(|(_, (key, value))| (*key, *value))
-            .unzip();
-        let local = if context_at.is_some() {
-            entries.context_events()
-        } else {
-            None
-        };
-        let order = self
-            .expansion
-            .order_object_keys(&mut context, local, &rest, &mut self.errors);
+        let order = self.expansion.order_keys_given_whole(
+            &mut context,
+            &entries.keys,
+            || entries.context_events(),
+            &mut self.errors,
+        );
         self.no_errors()?;
+        let (keys, values) = (&entries.keys, &entries.values);
 
         let mut types = Vec::new();
         let mut id: Option<&str> = None;
@@ -167,9 +157,9 @@ impl Direct<'_> {
         // The `@type` and `@id` keys come first; the first other key decides
         // between a value object and a node object.
         while let Some(&idx) = order.peek() {
-            let value = rest_values[idx]?;
+            let value = values[idx]?;
             // Told apart as `expand_iri` would, without building the IRI.
-            let keyword = match expand_key(&context, rest[idx]) {
+            let keyword = match expand_key(&context, keys[idx]) {
                 // Dropped with its value, an error in safe mode.
                 ExpandedKey::Dropped => return None,
                 ExpandedKey::Keyword(keyword) => keyword,
@@ -195,7 +185,7 @@ impl Direct<'_> {
                 "@id" if id.is_none() => id = Some(value.as_str()?),
                 "@value" | "@language" | "@direction" => {
                     let remaining: Vec<(&str, &Value)> = order
-                        .map(|idx| Some((rest[idx], rest_values[idx]?)))
+                        .map(|idx| Some((keys[idx], values[idx]?)))
                         .collect::<Option<_>>()?;
                     return self.value_object(&context, types, id, &remaining, parent?);
                 }
@@ -234,8 +224,8 @@ impl Direct<'_> {
         }
         // Its properties.
         for idx in order {
-            let value = rest_values[idx]?;
-            let term = rest[idx];
+            let value = values[idx]?;
+            let term = keys[idx];
             // `None`: dropped with its value, an error in safe mode.
             let iri = self
                 .expansion
@@ -466,9 +456,8 @@ impl Direct<'_> {
         language: Option<String>,
         direction: Option<&'static str>,
     ) -> Option<Literal> {
-        if !convertible_datatype(r#type.as_deref()) {
-            return None;
-        }
+        // `convert_literal` refuses a `@json`, blank node or invalid datatype
+        // (not an IRI), which the event path answers.
         let value = match value {
             Value::String(s) => JsonLdValue::String(s.clone()),
             // Display writes a number as the event path is given it.

@@ -2886,6 +2886,31 @@ impl JsonLdExpansionConverter {
         else {
             unreachable!()
         };
+        let order = self.order_keys_given_whole(&mut active_context, keys, context, errors);
+        self.state
+            .push(JsonLdExpansionState::ObjectOrContainerStartStreaming {
+                extra_node,
+                active_property,
+                active_context,
+                container,
+                reverse,
+                in_included,
+            });
+        Some(order)
+    }
+
+    /// [`Self::order_object_keys`] for an object whose `keys` are all known
+    /// up front, the `@context` key among them: processes `context()` (only
+    /// if there is a `@context` key) and gives the order of the other keys as
+    /// indices into `keys`. Shared by objects given whole to the event path
+    /// and the direct conversion (Satchel patch 10).
+    pub(crate) fn order_keys_given_whole(
+        &mut self,
+        active_context: &mut Arc<JsonLdContext>,
+        keys: &[&str],
+        context: impl FnOnce() -> Option<Vec<JsonEvent<'static>>>,
+        errors: &mut Vec<JsonLdSyntaxError>,
+    ) -> Vec<usize> {
         let context_at = keys.iter().position(|key| *key == "@context");
         let (rest, rest_at): (Vec<&str>, Vec<usize>) = keys
             .iter()
@@ -2898,17 +2923,10 @@ impl JsonLdExpansionConverter {
         } else {
             None
         };
-        let order = self.order_object_keys(&mut active_context, context, &rest, errors);
-        self.state
-            .push(JsonLdExpansionState::ObjectOrContainerStartStreaming {
-                extra_node,
-                active_property,
-                active_context,
-                container,
-                reverse,
-                in_included,
-            });
-        Some(order.into_iter().map(|idx| rest_at[idx]).collect())
+        self.order_object_keys(active_context, context, &rest, errors)
+            .into_iter()
+            .map(|idx| rest_at[idx])
+            .collect()
     }
 
     /// IRI expansion of an object's key (with `vocab`, not document-relative),
