@@ -100,15 +100,7 @@ fn stored(wallet: &Path) -> BTreeSet<String> {
 
 #[test]
 fn import_killed_at_random_moments_loses_nothing_and_resumes_exactly() {
-    let seed = std::env::var("SATCHEL_CRASH_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-        });
+    let seed = common::seed_from_env("SATCHEL_CRASH_SEED");
     eprintln!("crash test seed: {seed} (replay with SATCHEL_CRASH_SEED={seed})");
     let mut rng = Rng(seed);
 

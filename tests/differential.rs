@@ -11,6 +11,8 @@
 //! script's node_modules (`npm ci` there; scripts/test.sh does it and sets
 //! `SATCHEL_REQUIRE_REFERENCE`, so CI cannot skip it).
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -379,15 +381,7 @@ fn satchel_canonicalises_like_jsonld_js() {
         );
         return;
     }
-    let seed = std::env::var("SATCHEL_DIFF_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(1)
-        });
+    let seed = common::seed_from_env("SATCHEL_DIFF_SEED");
     let count: usize = std::env::var("SATCHEL_DIFF_COUNT")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -466,15 +460,7 @@ fn satchel_canonicalises_like_jsonld_js() {
 /// everywhere, on its own fresh seed.
 #[test]
 fn direct_conversion_answers_as_the_event_path() {
-    let seed = std::env::var("SATCHEL_DIFF_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(1)
-        });
+    let seed = common::seed_from_env("SATCHEL_DIFF_SEED");
     let count = 5000;
     eprintln!("direct conversion: seed {seed} ({count} credentials; SATCHEL_DIFF_SEED={seed} reproduces it)");
     let mut rng = Rng(seed);

@@ -12,6 +12,20 @@ use satchel::did;
 use satchel::proof::{self, Cryptosuite, ProofOptions};
 use serde_json::{json, Value};
 
+/// A test's random seed: the number in the environment variable `var`
+/// (to replay a run), else a fresh one from the clock.
+pub fn seed_from_env(var: &str) -> u64 {
+    std::env::var(var)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(1)
+        })
+}
+
 /// `tests/vectors/<sub>`: the public suites and reference-stack credentials
 /// vendored with the tests (source and license in tests/vectors/README.md).
 /// They are part of the repository, so a missing folder is a failure.
