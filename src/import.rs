@@ -10,6 +10,8 @@ use crate::canon;
 use crate::formats::{self, Credential, Summary};
 use crate::store::{Inserted, NewCredential, StoreError, Wallet};
 use crate::verify::{self, Check, Outcome, Report, VerifyOptions};
+pub use satchel_verify::input::{check_bytes, Checked};
+pub use satchel_verify::report::headline;
 
 /// How an import behaves.
 #[derive(Debug, Clone)]
@@ -64,52 +66,6 @@ impl ItemResult {
     }
 }
 
-/// A credential read and verified, not yet stored.
-pub struct Checked {
-    /// Where it came from.
-    pub source: String,
-    /// The credential, or why the input is unreadable.
-    pub credential: Result<Credential, formats::FormatError>,
-    /// Its report.
-    pub report: Report,
-}
-
-/// Reads and verifies every credential in an input.
-pub fn check_bytes(source: &str, bytes: &[u8], opts: &VerifyOptions) -> Vec<Checked> {
-    let items = match formats::parse(bytes) {
-        Ok(items) => items,
-        Err(e) => {
-            let report = Report::unreadable(&format!("Not a readable credential: {e}."), opts.now);
-            return vec![Checked {
-                source: source.to_string(),
-                credential: Err(e),
-                report,
-            }];
-        }
-    };
-    let many = items.len() > 1;
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(i, item)| {
-            let source = if many {
-                format!("{source}[{i}]")
-            } else {
-                source.to_string()
-            };
-            let report = match &item {
-                Ok(cred) => verify::verify_credential(cred, opts),
-                Err(e) => Report::unreadable(&format!("Not a readable credential: {e}."), opts.now),
-            };
-            Checked {
-                source,
-                credential: item,
-                report,
-            }
-        })
-        .collect()
-}
-
 /// An item for an input that could not be read at all (missing file, I/O error).
 pub fn unreadable(
     source: String,
@@ -147,14 +103,14 @@ pub fn read_limited(path: &std::path::Path) -> Result<Vec<u8>, String> {
         .and_then(|f| read_capped(f, &what))
 }
 
-impl Checked {
-    /// The result of verifying only (nothing stored).
-    pub fn into_result(self) -> ItemResult {
+/// The result of verifying only (nothing stored).
+impl From<Checked> for ItemResult {
+    fn from(c: Checked) -> ItemResult {
         ItemResult {
-            source: self.source,
-            outcome: self.report.outcome,
-            message: headline(&self.report),
-            checks: self.report.checks,
+            source: c.source,
+            outcome: c.report.outcome,
+            message: headline(&c.report),
+            checks: c.report.checks,
             id: None,
             result: Disposition::Checked,
         }
@@ -165,7 +121,7 @@ impl Checked {
 pub fn verify_bytes(source: &str, bytes: &[u8], opts: &VerifyOptions) -> Vec<ItemResult> {
     check_bytes(source, bytes, opts)
         .into_iter()
-        .map(Checked::into_result)
+        .map(ItemResult::from)
         .collect()
 }
 
@@ -177,26 +133,6 @@ pub fn import_files(
 ) -> Vec<ItemResult> {
     let read = |i: usize| (paths[i].display().to_string(), read_limited(&paths[i]));
     import_batch(wallet, paths.len(), read, opts, |_, _| {})
-}
-
-/// A sentence summing up a report: the first failing check, or the outcome.
-pub fn headline(report: &Report) -> String {
-    use crate::verify::CheckStatus;
-    let worst = report
-        .checks
-        .iter()
-        .find(|c| c.status == CheckStatus::Fail)
-        .or_else(|| {
-            report
-                .checks
-                .iter()
-                .find(|c| c.check == verify::CHECK_SIGNATURE && c.status == CheckStatus::Skip)
-        })
-        .or_else(|| report.checks.iter().find(|c| c.status == CheckStatus::Warn));
-    match worst {
-        Some(c) => c.message.clone(),
-        None => "Verified.".to_string(),
-    }
 }
 
 /// The identity of a credential's content, whatever its formatting: the

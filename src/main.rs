@@ -19,7 +19,7 @@ use satchel::holder::{Holder, KeyStorage, OsKeyring, SecretStore};
 use satchel::import::{self, ImportOptions, ItemResult};
 use satchel::net;
 use satchel::qr;
-use satchel::registry::{KnownIssuers, Registry, MAX_REGISTRY_BYTES};
+use satchel::registry::{self, Registry, MAX_REGISTRY_BYTES};
 use satchel::store::{self, ListQuery, Sort, Wallet};
 use satchel::verify::{self, Outcome, VerifyOptions};
 
@@ -337,7 +337,7 @@ fn verify_options(cli: &Cli) -> Result<VerifyOptions, Fatal> {
     if path.exists() {
         let wallet = Wallet::open(&path)
             .map_err(|e| Fatal(format!("cannot open wallet {}: {e}", path.display())))?;
-        opts.known_issuers = Arc::new(KnownIssuers::load(&wallet)?);
+        opts.known_issuers = Arc::new(registry::load(&wallet)?);
         opts.recipient_emails = wallet.recipient_emails().unwrap_or_default();
     }
     Ok(opts)
@@ -578,7 +578,7 @@ fn verify_files(cli: &Cli, files: &[PathBuf], opts: &VerifyOptions) -> Result<bo
                     };
                     ItemResult {
                         id,
-                        ..c.into_result()
+                        ..ItemResult::from(c)
                     }
                 })),
                 Err(unreadable) => items.push(unreadable),
@@ -975,7 +975,7 @@ fn export(cli: &Cli, what: &ExportCommand, opts: &VerifyOptions) -> Result<bool,
 /// `registry add|list|remove`: the issuer registries the wallet trusts.
 fn registry(cli: &Cli, what: &RegistryCommand) -> Result<bool, Fatal> {
     let wallet = open_wallet(cli)?;
-    let mut known = KnownIssuers::load(&wallet)?;
+    let mut known = registry::load(&wallet)?;
     let describe = |r: &Registry| json!({"name": r.name, "source": r.source, "issuers": r.entries.len(), "loaded_at": r.loaded_at});
     match what {
         RegistryCommand::Add { source, name } => {
@@ -1004,7 +1004,7 @@ fn registry(cli: &Cli, what: &RegistryCommand) -> Result<bool, Fatal> {
                 registry.entries.len()
             );
             known.add(registry);
-            known.save(&wallet)?;
+            registry::save(&known, &wallet)?;
             if cli.json {
                 println!("{summary}");
             }
@@ -1030,7 +1030,7 @@ fn registry(cli: &Cli, what: &RegistryCommand) -> Result<bool, Fatal> {
         }
         RegistryCommand::Remove { name } => {
             let removed = known.remove(name);
-            known.save(&wallet)?;
+            registry::save(&known, &wallet)?;
             if cli.json {
                 println!("{}", json!({"name": name, "removed": removed}));
             } else if removed {

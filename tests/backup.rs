@@ -117,7 +117,7 @@ fn varied_wallet(dir: &Path) -> PathBuf {
 /// The names of the registries a wallet trusts.
 fn registry_names(wallet: &Path) -> Vec<String> {
     let w = satchel::store::Wallet::open(wallet).unwrap();
-    satchel::registry::KnownIssuers::load(&w)
+    satchel::registry::load(&w)
         .unwrap()
         .registries
         .into_iter()

@@ -1,7 +1,7 @@
 // For each credential file given, the QR code Digital Bazaar's vpqr (CBOR-LD,
 // Base45, alphanumeric mode) makes at error correction level M: the payload
 // length and QR version, or the error. Offline: contexts are read from
-// Satchel's contexts/ folder, never fetched. Prints one JSON line per file.
+// Satchel's crates/satchel-verify/contexts/ folder, never fetched. Prints one JSON line per file.
 //
 //   npm ci && node measure.mjs [--rfc4122-ids] ../../tests/fixtures/qr/*.json
 //
@@ -15,7 +15,7 @@ import {fileURLToPath} from 'node:url';
 import {isDeepStrictEqual} from 'node:util';
 import {util} from '@digitalbazaar/vpqr';
 
-const contexts = join(dirname(fileURLToPath(import.meta.url)), '../../contexts');
+const contexts = join(dirname(fileURLToPath(import.meta.url)), '../../crates/satchel-verify/contexts');
 const index = JSON.parse(readFileSync(join(contexts, 'INDEX.json'), 'utf8'));
 
 async function documentLoader(url) {

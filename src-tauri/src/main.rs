@@ -16,7 +16,6 @@ use satchel::holder::{Holder, OsKeyring, SecretStore};
 use satchel::import::{self, Disposition, ImportOptions, ItemResult};
 use satchel::net;
 use satchel::qr;
-use satchel::registry::KnownIssuers;
 use satchel::report::{Outcome, Report};
 use satchel::store::{self, Issuer, ListQuery, Page, Record, Sort, Wallet};
 use satchel::verify::VerifyOptions;
@@ -77,7 +76,7 @@ fn verify_options(w: &Wallet) -> VerifyOptions {
         Arc::new(net::Offline)
     });
     let mut opts = VerifyOptions::with_fetcher(Utc::now(), fetcher);
-    opts.known_issuers = Arc::new(KnownIssuers::load(w).unwrap_or_default());
+    opts.known_issuers = Arc::new(satchel::registry::load(w).unwrap_or_default());
     opts.recipient_emails = w.recipient_emails().unwrap_or_default();
     opts
 }

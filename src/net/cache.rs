@@ -142,7 +142,7 @@ mod tests {
             Cache::open(&path_for_wallet(&dir.path().join("w.sqlite3"))).unwrap(),
         );
         assert!(dir.path().join("w.sqlite3.netcache").exists());
-        let at = crate::verify::parse_datetime("2026-05-03T10:00:00Z").unwrap();
+        let at = satchel_verify::verify::parse_datetime("2026-05-03T10:00:00Z").unwrap();
         let f = Fetched {
             url: "https://a.example/list".into(),
             body: b"{}".to_vec(),

@@ -19,9 +19,8 @@ pub mod portfolio;
 pub mod qr;
 
 pub use bundle::{bundle, verify_bundle, BundleOptions, CHECK_HOLDER};
-pub use portfolio::{
-    bundle_from_portfolio, escape_html, is_inline_image, portfolio_html, PortfolioEntry,
-};
+pub use portfolio::{escape_html, is_inline_image, portfolio_html, PortfolioEntry};
+pub use satchel_verify::bundle::{bundle_from_portfolio, BundleError};
 
 /// Why a bundle or portfolio could not be made or read.
 #[derive(Debug, thiserror::Error)]
@@ -33,8 +32,8 @@ pub enum ExportError {
     #[error("credential {0} is not JSON and cannot be bundled")]
     NotJson(String),
     /// The file is not a bundle.
-    #[error("not a verification bundle: {0}")]
-    NotBundle(String),
+    #[error(transparent)]
+    NotBundle(#[from] BundleError),
     /// Nothing to export.
     #[error("choose at least one credential")]
     Empty,

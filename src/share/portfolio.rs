@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::ExportError;
 use crate::formats::Summary;
 use crate::report::{Outcome, Report};
 
@@ -163,18 +162,4 @@ pub fn portfolio_html(
     ));
     html.push_str("</body>\n</html>\n");
     html
-}
-
-/// Extracts the embedded bundle from a portfolio HTML file.
-pub fn bundle_from_portfolio(html: &str) -> Result<Value, ExportError> {
-    let start_tag = "<script type=\"application/ld+json\" id=\"satchel-bundle\">";
-    let start = html
-        .find(start_tag)
-        .ok_or_else(|| ExportError::NotBundle("no embedded bundle".into()))?
-        + start_tag.len();
-    let end = html[start..]
-        .find("</script>")
-        .ok_or_else(|| ExportError::NotBundle("unterminated bundle".into()))?;
-    serde_json::from_str(&html[start..start + end])
-        .map_err(|e| ExportError::NotBundle(e.to_string()))
 }

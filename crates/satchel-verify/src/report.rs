@@ -192,3 +192,22 @@ impl Report {
             .collect()
     }
 }
+
+/// A sentence summing up a report: the first failing check, or the outcome.
+pub fn headline(report: &Report) -> String {
+    let worst = report
+        .checks
+        .iter()
+        .find(|c| c.status == CheckStatus::Fail)
+        .or_else(|| {
+            report
+                .checks
+                .iter()
+                .find(|c| c.check == CHECK_SIGNATURE && c.status == CheckStatus::Skip)
+        })
+        .or_else(|| report.checks.iter().find(|c| c.status == CheckStatus::Warn));
+    match worst {
+        Some(c) => c.message.clone(),
+        None => "Verified.".to_string(),
+    }
+}

@@ -58,7 +58,7 @@ mod tests {
     /// low-order components): accepted exactly when `verify_strict` accepts.
     #[test]
     fn agrees_with_verify_strict_on_every_cctv_vector() {
-        let text = include_str!("../tests/vectors/cctv-ed25519/ed25519vectors.json");
+        let text = include_str!("../../../tests/vectors/cctv-ed25519/ed25519vectors.json");
         let vectors: Vec<serde_json::Value> = serde_json::from_str(text).expect("vectors");
         assert_eq!(vectors.len(), 914);
         let (mut accepted, mut refused_for_r) = (0, 0);

@@ -47,7 +47,7 @@ pub(super) fn nested_results(
                 Ok(c) => {
                     let report = super::verify_with(&c, opts, resolver);
                     let reason = (report.outcome != Outcome::Verified)
-                        .then(|| crate::import::headline(&report));
+                        .then(|| crate::report::headline(&report));
                     let summary = Summary::of(&c.json);
                     NestedCredential {
                         name: summary.name,
