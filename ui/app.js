@@ -57,6 +57,20 @@ function statusOf(item) {
   return [item.outcome in map ? item.outcome : 'unverifiable', map[item.outcome] || String(item.outcome)];
 }
 
+/** As statusOf, for a credential shown with its report: a warning that comes
+ * only from a status check that could not be done online (the list not found,
+ * unreadable, its key out of reach) says so, rather than a vague "Needs
+ * attention"; the check's sentence says why. */
+function detailStatusOf(d) {
+  const [cls, label] = statusOf(d);
+  if (label !== 'Needs attention' || !d.report) return [cls, label];
+  const warns = (d.report.checks || []).filter((c) => c.status === 'warn');
+  if (warns.length === 1 && warns[0].check === 'status' && /could not be checked/.test(warns[0].message)) {
+    return [cls, 'Revocation not checked'];
+  }
+  return [cls, label];
+}
+
 function badge(item) {
   const [cls, label] = statusOf(item);
   const text = item.kept_unverified ? `${label} · kept unverified` : label;
@@ -182,7 +196,7 @@ function showResults(title, items, { ask = true } = {}) {
 
 /** What a check would fetch, in words, for the ask-once question. */
 function fetchPurpose(check) {
-  if (check.check === 'status') return 'the issuer\'s revocation list, to check whether it was revoked';
+  if (check.check === 'status') return 'the status list the credential names, to check whether it was revoked';
   if (check.check === 'issuer') return 'the badge\'s issuer, to confirm who issued it';
   if (/hosted assertion/.test(check.message)) return 'the badge as its issuer hosts it, to check that it is genuine';
   if (check.check === 'signature') return 'the issuer\'s public key, to check the signature';
@@ -368,7 +382,7 @@ async function openDetail(id) {
   $('d-img').replaceChildren(thumb(d));
   $('d-name').textContent = d.name;
   $('d-issuer').textContent = `Issued by ${d.issuer_name || d.issuer_id || 'an unknown issuer'}`;
-  const [cls, label] = statusOf(d);
+  const [cls, label] = detailStatusOf(d);
   $('d-badge').className = `badge ${cls}`;
   $('d-badge').textContent = d.kept_unverified ? `${label} · kept unverified` : label;
   const dl = $('d-fields');
@@ -401,7 +415,7 @@ async function reverifyCurrent() {
   d.outcome = report.outcome;
   d.report = report;
   renderChecks(report);
-  const [cls, label] = statusOf(d);
+  const [cls, label] = detailStatusOf(d);
   $('d-badge').className = `badge ${cls}`;
   $('d-badge').textContent = label;
   toast(`Re-verified: ${label}.`);
