@@ -38,7 +38,7 @@ const STATUS_ACCEPT: &str =
 enum Entry {
     /// The list was read: the bit for `purpose` is `set` or clear (or the
     /// credential is listed or not).
-    Read(Reading),
+    Read(Box<Reading>),
     /// Online, the list could not be read or evaluated: why, as a clause
     /// ("the status list https://… answered HTTP 404").
     CannotCheck { purpose: String, why: String },
@@ -327,14 +327,14 @@ impl Source<'_> {
     }
 
     fn reading(&self, set: bool, reason: Option<String>, other: Option<OtherIssuer>) -> Entry {
-        Entry::Read(Reading {
+        Entry::Read(Box::new(Reading {
             purpose: self.purpose.to_string(),
             set,
             reason,
             as_of: self.as_of(),
             not_now: self.not_now.clone(),
             other,
-        })
+        }))
     }
 }
 
@@ -701,6 +701,10 @@ mod tests {
         }
     }
 
+    fn read(r: Reading) -> Entry {
+        Entry::Read(Box::new(r))
+    }
+
     fn other() -> Option<OtherIssuer> {
         Some(OtherIssuer {
             who: "did:key:z6MkStranger".into(),
@@ -711,12 +715,12 @@ mod tests {
 
     #[test]
     fn combining_entries() {
-        let clear = Entry::Read(reading("revocation", false));
+        let clear = read(reading("revocation", false));
         assert_eq!(
             combine(std::slice::from_ref(&clear)).status,
             CheckStatus::Pass
         );
-        let cached = Entry::Read(Reading {
+        let cached = read(Reading {
             as_of: Some(then()),
             ..reading("revocation", false)
         });
@@ -728,12 +732,12 @@ mod tests {
             c.message
         );
         assert!(!c.message.contains("Not revoked"));
-        let suspended = Entry::Read(reading("suspension", true));
+        let suspended = read(reading("suspension", true));
         assert_eq!(
             combine(&[clear.clone(), suspended.clone()]).status,
             CheckStatus::Warn
         );
-        let revoked = Entry::Read(reading("revocation", true));
+        let revoked = read(reading("revocation", true));
         let c = combine(&[suspended, revoked]);
         assert_eq!(c.status, CheckStatus::Fail);
         assert!(
@@ -758,7 +762,7 @@ mod tests {
         );
         assert_eq!(c.would_fetch, None);
         // With a clear entry beside it: still a warning, never a pass.
-        let c = combine(&[Entry::Read(reading("revocation", false)), not_found]);
+        let c = combine(&[read(reading("revocation", false)), not_found]);
         assert_eq!(c.status, CheckStatus::Warn);
         // Offline: not asked, so a skip naming the URL.
         let c = combine(&[Entry::Offline(url.into())]);
@@ -771,14 +775,14 @@ mod tests {
             not_now: Some(format!("the status list {url} answered HTTP 404")),
             ..reading("revocation", false)
         };
-        let c = combine(&[Entry::Read(stale.clone())]);
+        let c = combine(&[read(stale.clone())]);
         assert_eq!(c.status, CheckStatus::Warn);
         assert_eq!(
             c.message,
             format!("Revocation could not be checked now: the status list {url} answered HTTP 404. Status as of 3 May 2026: no revocation then (a stored answer).")
         );
         // A stored answer that says revoked is real.
-        let c = combine(&[Entry::Read(Reading { set: true, ..stale })]);
+        let c = combine(&[read(Reading { set: true, ..stale })]);
         assert_eq!(c.status, CheckStatus::Fail);
         assert!(
             c.message.starts_with(
@@ -791,7 +795,7 @@ mod tests {
 
     #[test]
     fn a_list_signed_by_someone_else_gives_its_bit_and_says_who_signed_it() {
-        let c = combine(&[Entry::Read(Reading {
+        let c = combine(&[read(Reading {
             other: other(),
             ..reading("revocation", false)
         })]);
@@ -800,7 +804,7 @@ mod tests {
             c.message,
             "No revocation on its status list, checked just now. The status list is signed by did:key:z6MkStranger, not by the issuer did:web:issuer.example.edu."
         );
-        let c = combine(&[Entry::Read(Reading {
+        let c = combine(&[read(Reading {
             other: other(),
             ..reading("revocation", true)
         })]);
@@ -809,7 +813,7 @@ mod tests {
             c.message,
             "Revoked according to its status list. The status list is signed by did:key:z6MkStranger, not by the issuer did:web:issuer.example.edu."
         );
-        let c = combine(&[Entry::Read(Reading {
+        let c = combine(&[read(Reading {
             other: other(),
             ..reading("suspension", true)
         })]);
@@ -821,7 +825,7 @@ mod tests {
             c.message
         );
         // An unsigned 1EdTech list names its publisher; it signs nothing.
-        let c = combine(&[Entry::Read(Reading {
+        let c = combine(&[read(Reading {
             other: Some(OtherIssuer {
                 who: "did:web:evil.example".into(),
                 issuer: None,
