@@ -170,6 +170,39 @@ fn revocation_list_is_checked() {
     );
     assert_eq!(status(&r, "status"), CheckStatus::Pass, "{r:#?}");
     assert_eq!(r.outcome, Outcome::Verified);
+
+    // Online, a list that cannot be fetched or read: revocation unknown, a
+    // warning that says why, never Verified.
+    const LIST: &str = "http://example.org/empty-revocation-list.json";
+    let not_revoked = parse(&vector("simple-not-revoked.jwt"));
+    let r = verify::verify_credential(&not_revoked, &opts(Some(server().without(LIST)), &[]));
+    let c = r.check("status").unwrap();
+    assert_eq!(
+        (c.status, r.outcome),
+        (CheckStatus::Warn, Outcome::Warning),
+        "{r:#?}"
+    );
+    assert_eq!(
+        c.message,
+        format!("Revocation could not be checked: the issuer's revocation list {LIST} answered HTTP 404.")
+    );
+    let r = verify::verify_credential(
+        &not_revoked,
+        &opts(
+            Some(server().with_json(LIST, &json!({"type": "RevocationList"}))),
+            &[],
+        ),
+    );
+    let c = r.check("status").unwrap();
+    assert_eq!(
+        (c.status, r.outcome),
+        (CheckStatus::Warn, Outcome::Warning),
+        "{r:#?}"
+    );
+    assert_eq!(
+        c.message,
+        format!("Revocation could not be checked: the issuer's revocation list {LIST} has no revokedAssertions list.")
+    );
 }
 
 #[test]

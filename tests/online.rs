@@ -529,24 +529,197 @@ fn bitstring_status_pass_fail_warn_skip() {
 }
 
 #[test]
-fn untrusted_status_lists_fail() {
+fn status_lists_issued_by_someone_else() {
     let key = issuer_key(31);
     let stranger = issuer_key(32);
     let cred = with_status(&key, entry(LIST_URL, "revocation", 3));
+    let signed_by = format!(
+        "The status list is signed by {}, not by the issuer {}.",
+        did_of(&stranger),
+        did_of(&key)
+    );
+
+    // Issued and signed by someone else, the bit clear: read, and named.
+    let s = server();
+    s.serve(
+        LIST_URL,
+        Reply::json(
+            VC_CT,
+            &bitstring_list(&stranger, &stranger, LIST_URL, "revocation", &[7]),
+        ),
+    );
+    let r = verify_json(&cred, &online(&s));
+    let (st, msg) = status_of(&r, "status");
+    assert_eq!(
+        (st, r.outcome),
+        (CheckStatus::Warn, Outcome::Warning),
+        "{msg}"
+    );
+    assert_eq!(
+        msg,
+        format!("No revocation on its status list, checked just now. {signed_by}")
+    );
+    // The same list with the bit set: revoked all the same.
+    let revoked = with_status(&key, entry(LIST_URL, "revocation", 7));
+    let r = verify_json(&revoked, &online(&s));
+    let (st, msg) = status_of(&r, "status");
+    assert_eq!(
+        (st, r.outcome),
+        (CheckStatus::Fail, Outcome::Failed),
+        "{msg}"
+    );
+    assert_eq!(
+        msg,
+        format!("Revoked according to its status list. {signed_by}")
+    );
+
+    // Naming the credential's issuer but signed by someone else: a forgery.
+    let s = server();
+    s.serve(
+        LIST_URL,
+        Reply::json(
+            VC_CT,
+            &bitstring_list(&key, &stranger, LIST_URL, "revocation", &[]),
+        ),
+    );
+    let r = verify_json(&cred, &online(&s));
+    let (st, msg) = status_of(&r, "status");
+    assert_eq!(
+        (st, r.outcome),
+        (CheckStatus::Fail, Outcome::Failed),
+        "{msg}"
+    );
+    assert_eq!(
+        msg,
+        format!(
+            "The status list {LIST_URL} cannot be trusted: it names {} as its issuer but is signed with a key of {}.",
+            did_of(&key),
+            did_of(&stranger)
+        )
+    );
+
+    // The issuer's own list, altered after it was signed: a failure.
+    let mut altered = bitstring_list(&key, &key, LIST_URL, "revocation", &[3]);
+    altered["credentialSubject"]["encodedList"] = encode_list(&vec![0u8; 16 * 1024]).into();
+    let s = server();
+    s.serve(LIST_URL, Reply::json(VC_CT, &altered));
+    let r = verify_json(&cred, &online(&s));
+    let (st, msg) = status_of(&r, "status");
+    assert_eq!(
+        (st, r.outcome),
+        (CheckStatus::Fail, Outcome::Failed),
+        "{msg}"
+    );
+    assert!(
+        msg.starts_with(&format!(
+            "The status list {LIST_URL} cannot be trusted: its signature does not verify"
+        )),
+        "{msg}"
+    );
+}
+
+/// As the issue found it with the Digital Credentials Consortium's test
+/// credentials: a did:web credential whose list a did:key issues and signs.
+#[test]
+fn a_did_web_credential_with_a_did_key_status_list() {
+    let key = issuer_key(21);
+    let list_key = issuer_key(35);
+    let mut c = ob3(DID_WEB, 6, "Web Revocable");
+    c["credentialStatus"] = entry(LIST_URL, "revocation", 3);
+    let cred = sign_as(
+        &c,
+        &key,
+        &format!("{DID_WEB}#key-1"),
+        Cryptosuite::EddsaRdfc2022,
+    );
+    let s = server();
+    s.serve(
+        DID_JSON,
+        Reply::json(DID_CT, &did_doc(DID_WEB, multikey(DID_WEB, &key))),
+    );
+    s.serve(
+        LIST_URL,
+        Reply::json(
+            VC_CT,
+            &bitstring_list(&list_key, &list_key, LIST_URL, "revocation", &[]),
+        ),
+    );
+    let r = verify_json(&cred, &online(&s));
+    assert_eq!(status_of(&r, "signature").0, CheckStatus::Pass, "{r:?}");
+    let (st, msg) = status_of(&r, "status");
+    assert_eq!(
+        (st, r.outcome),
+        (CheckStatus::Warn, Outcome::Warning),
+        "{msg}"
+    );
+    assert!(
+        msg.contains(&format!(
+            "The status list is signed by {}, not by the issuer {DID_WEB}.",
+            did_of(&list_key)
+        )),
+        "{msg}"
+    );
+}
+
+#[test]
+fn status_checks_that_could_not_be_done_online_are_warnings() {
+    let key = issuer_key(31);
+    let cred = with_status(&key, entry(LIST_URL, "revocation", 3));
+
+    // The list answers HTTP 404 (the server knows nothing at that URL).
+    let s = server();
+    let r = verify_json(&cred, &online(&s));
+    let (st, msg) = status_of(&r, "status");
+    assert_eq!(
+        (st, r.outcome),
+        (CheckStatus::Warn, Outcome::Warning),
+        "{msg}"
+    );
+    assert_eq!(
+        msg,
+        format!("Revocation could not be checked: the status list {LIST_URL} answered HTTP 404.")
+    );
+    assert!(r.check("status").unwrap().would_fetch.is_none());
+    assert_eq!(s.hits(LIST_URL), 1);
+    // Offline, nothing was asked: skip, naming the URL; the outcome is the
+    // other checks'.
+    let r = verify_json(&cred, &VerifyOptions::offline_at(now()));
+    let c = r.check("status").unwrap();
+    assert_eq!(
+        (c.status, r.outcome),
+        (CheckStatus::Skip, Outcome::Verified)
+    );
+    assert_eq!(c.would_fetch.as_deref(), Some(LIST_URL));
+    assert_eq!(s.hits(LIST_URL), 1);
+
+    // Answers that cannot be read as the issuer's list.
+    let mut expired = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": LIST_URL,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": did_of(&key),
+        "validFrom": "2024-01-01T00:00:00Z",
+        "validUntil": "2025-01-01T00:00:00Z",
+        "credentialSubject": {"id": format!("{LIST_URL}#list"), "type": "BitstringStatusList",
+            "statusPurpose": "revocation", "encodedList": encode_list(&[0u8; 16 * 1024])}
+    });
+    expired = sign_as(
+        &expired,
+        &key,
+        &did::did_key_verification_method(&did_of(&key)),
+        Cryptosuite::EddsaRdfc2022,
+    );
+    let own = bitstring_list(&key, &key, LIST_URL, "revocation", &[]);
     let cases = [
         (
-            "issued and signed by someone else",
-            Reply::json(
-                VC_CT,
-                &bitstring_list(&stranger, &stranger, LIST_URL, "revocation", &[]),
-            ),
+            "served as HTML",
+            Reply::Body("text/html", serde_json::to_vec(&own).unwrap()),
+            "was served as text/html, not as a JSON credential",
         ),
         (
-            "naming the issuer but signed by someone else",
-            Reply::json(
-                VC_CT,
-                &bitstring_list(&key, &stranger, LIST_URL, "revocation", &[]),
-            ),
+            "not JSON",
+            Reply::Body("application/json", b"<html>gone</html>".to_vec()),
+            "is not JSON",
         ),
         (
             "a list for another purpose",
@@ -554,45 +727,68 @@ fn untrusted_status_lists_fail() {
                 VC_CT,
                 &bitstring_list(&key, &key, LIST_URL, "suspension", &[]),
             ),
+            "is a list for suspension, not for revocation",
         ),
         (
-            "served as HTML",
-            Reply::Body(
-                "text/html",
-                serde_json::to_vec(&bitstring_list(&key, &key, LIST_URL, "revocation", &[]))
-                    .unwrap(),
-            ),
+            "not signed",
+            Reply::json(VC_CT, &{
+                let mut v = own.clone();
+                v.as_object_mut().unwrap().remove("proof");
+                v
+            }),
+            "is not signed",
+        ),
+        (
+            "expired",
+            Reply::json(VC_CT, &expired),
+            "expired on 1 January 2025",
+        ),
+        (
+            "timed out",
+            Reply::Slow(Duration::from_millis(400)),
+            "did not answer in time",
         ),
     ];
-    for (what, reply) in cases {
+    for (what, reply, why) in cases {
         let s = server();
         s.serve(LIST_URL, reply);
-        let r = verify_json(&cred, &online(&s));
+        let opts = if what == "timed out" {
+            let limits = Limits {
+                total_timeout: Duration::from_millis(800),
+                ..Limits::default()
+            };
+            VerifyOptions::with_fetcher(
+                now(),
+                Arc::new(HttpsFetcher::new(&s.overrides(), limits, None)),
+            )
+        } else {
+            online(&s)
+        };
+        let r = verify_json(&cred, &opts);
+        let (st, msg) = status_of(&r, "status");
         assert_eq!(
-            status_of(&r, "status").0,
-            CheckStatus::Fail,
-            "{what}: {r:?}"
+            (st, r.outcome),
+            (CheckStatus::Warn, Outcome::Warning),
+            "{what}: {msg}"
         );
-        assert_eq!(r.outcome, Outcome::Failed, "{what}");
+        assert!(
+            msg.starts_with(&format!(
+                "Revocation could not be checked: the status list {LIST_URL} "
+            )) && msg.contains(why),
+            "{what}: {msg}"
+        );
     }
     // An index beyond the list.
     let s = server();
-    s.serve(
-        LIST_URL,
-        Reply::json(
-            VC_CT,
-            &bitstring_list(&key, &key, LIST_URL, "revocation", &[]),
-        ),
-    );
+    s.serve(LIST_URL, Reply::json(VC_CT, &own));
     let far = with_status(&key, entry(LIST_URL, "revocation", 16 * 1024 * 8));
-    assert_eq!(
-        status_of(&verify_json(&far, &online(&s)), "status").0,
-        CheckStatus::Fail
+    let r = verify_json(&far, &online(&s));
+    let (st, msg) = status_of(&r, "status");
+    assert_eq!(st, CheckStatus::Warn, "{msg}");
+    assert!(
+        msg.ends_with("has 131072 entries, and the credential's index is 131072."),
+        "{msg}"
     );
-    // Unreachable: not checked, never a pass.
-    let s = server();
-    let r = verify_json(&cred, &online(&s));
-    assert_eq!(status_of(&r, "status").0, CheckStatus::Skip);
 }
 
 #[test]
@@ -624,7 +820,7 @@ fn offline_uses_stored_answers_with_their_date() {
         CheckStatus::Pass
     );
     let today = chrono::Utc::now().format("%-d %B %Y").to_string();
-    let offline = VerifyOptions::with_fetcher(now(), Arc::new(OfflineWithCache(cache)));
+    let offline = VerifyOptions::with_fetcher(now(), Arc::new(OfflineWithCache(cache.clone())));
     let r = verify_json(&clear, &offline);
     let (st, msg) = status_of(&r, "status");
     assert_eq!(st, CheckStatus::Skip);
@@ -634,6 +830,41 @@ fn offline_uses_stored_answers_with_their_date() {
     let (st, msg) = status_of(&r, "status");
     assert_eq!(st, CheckStatus::Fail);
     assert!(msg.contains(&format!("status as of {today}")), "{msg}");
+
+    // Online, the list is gone: the stored answer with its date, and why it
+    // is not from now. Asked to check now and could not: a warning.
+    s.serve(LIST_URL, Reply::Status(404));
+    let gone = VerifyOptions::with_fetcher(
+        now(),
+        Arc::new(HttpsFetcher::new(
+            &s.overrides(),
+            Limits::default(),
+            Some(cache.clone()),
+        )),
+    );
+    let r = verify_json(&clear, &gone);
+    let (st, msg) = status_of(&r, "status");
+    assert_eq!(
+        (st, r.outcome),
+        (CheckStatus::Warn, Outcome::Warning),
+        "{msg}"
+    );
+    assert_eq!(
+        msg,
+        format!("Revocation could not be checked now: the status list {LIST_URL} answered HTTP 404. Status as of {today}: no revocation then (a stored answer).")
+    );
+    // A stored answer that says revoked is real.
+    let r = verify_json(&revoked, &gone);
+    let (st, msg) = status_of(&r, "status");
+    assert_eq!(
+        (st, r.outcome),
+        (CheckStatus::Fail, Outcome::Failed),
+        "{msg}"
+    );
+    assert_eq!(
+        msg,
+        format!("Revoked by its issuer (status as of {today}, a stored answer). It could not be checked again now: the status list {LIST_URL} answered HTTP 404.")
+    );
 }
 
 #[test]
@@ -723,9 +954,51 @@ fn one_edtech_revocation_list() {
         "id": list_url, "issuer": "did:web:evil.example", "revokedCredentials": []}),
         ),
     );
+    let r = verify_json(&cred(8), &online(&s));
+    let (st, msg) = status_of(&r, "status");
     assert_eq!(
-        status_of(&verify_json(&cred(8), &online(&s)), "status").0,
-        CheckStatus::Fail
+        (st, r.outcome),
+        (CheckStatus::Warn, Outcome::Warning),
+        "{msg}"
+    );
+    assert_eq!(
+        msg,
+        format!("No revocation on its revocation list, checked just now. The revocation list says it is published by did:web:evil.example, not by the issuer {did}.")
+    );
+    // ... and one that lists the credential: revoked all the same.
+    s.serve(
+        list_url,
+        Reply::json(
+            "application/json",
+            &json!({"id": list_url, "issuer": "did:web:evil.example",
+                "revokedCredentials": [{"id": revoked_id}]}),
+        ),
+    );
+    let r = verify_json(&cred(9), &online(&s));
+    let (st, msg) = status_of(&r, "status");
+    assert_eq!(
+        (st, r.outcome),
+        (CheckStatus::Fail, Outcome::Failed),
+        "{msg}"
+    );
+    assert!(
+        msg.starts_with("Revoked according to its revocation list."),
+        "{msg}"
+    );
+    // Not there: could not be checked.
+    s.serve(list_url, Reply::Status(404));
+    let r = verify_json(&cred(8), &online(&s));
+    let (st, msg) = status_of(&r, "status");
+    assert_eq!(
+        (st, r.outcome),
+        (CheckStatus::Warn, Outcome::Warning),
+        "{msg}"
+    );
+    assert_eq!(
+        msg,
+        format!(
+            "Revocation could not be checked: the revocation list {list_url} answered HTTP 404."
+        )
     );
     let r = verify_json(&cred(8), &VerifyOptions::offline_at(now()));
     assert_eq!(status_of(&r, "status").0, CheckStatus::Skip);

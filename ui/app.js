@@ -9,7 +9,7 @@ const $ = (id) => document.getElementById(id);
 // `online`: the learner's answer about online checks (null until asked).
 const state = { page: 0, pageSize: 60, total: 0, allowRemote: false, online: null, current: null, searchTimer: 0 };
 
-const { el, fmtDate, fmtDateTime, statusOf, badge, field, credentialFields, checkItems, nestedItems, issuedBy } = window.SatchelView;
+const { el, fmtDate, fmtDateTime, statusOf, detailStatusOf, badge, field, credentialFields, checkItems, nestedItems, issuedBy } = window.SatchelView;
 /** The badge image; web images only when the learner allowed them. */
 const thumb = (summary) => window.SatchelView.thumb(summary, state.allowRemote,
   'This badge image is on the web; allow web images in Settings to show it.');
@@ -118,7 +118,7 @@ function showResults(title, items, { ask = true } = {}) {
 
 /** What a check would fetch, in words, for the ask-once question. */
 function fetchPurpose(check) {
-  if (check.check === 'status') return 'the issuer\'s revocation list, to check whether it was revoked';
+  if (check.check === 'status') return 'the status list the credential names, to check whether it was revoked';
   if (check.check === 'issuer') return 'the badge\'s issuer, to confirm who issued it';
   if (/hosted assertion/.test(check.message)) return 'the badge as its issuer hosts it, to check that it is genuine';
   if (check.check === 'signature') return 'the issuer\'s public key, to check the signature';
@@ -289,7 +289,7 @@ async function openDetail(id) {
   $('d-img').replaceChildren(thumb(d));
   $('d-name').textContent = d.name;
   $('d-issuer').textContent = issuedBy(d);
-  const [cls, label] = statusOf(d);
+  const [cls, label] = detailStatusOf(d);
   $('d-badge').className = `badge ${cls}`;
   $('d-badge').textContent = d.kept_unverified ? `${label} · kept unverified` : label;
   const dl = $('d-fields');
@@ -310,7 +310,7 @@ async function reverifyCurrent() {
   d.outcome = report.outcome;
   d.report = report;
   renderChecks(report);
-  const [cls, label] = statusOf(d);
+  const [cls, label] = detailStatusOf(d);
   $('d-badge').className = `badge ${cls}`;
   $('d-badge').textContent = label;
   toast(`Re-verified: ${label}.`);

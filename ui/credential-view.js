@@ -45,6 +45,20 @@
     return [item.outcome in map ? item.outcome : 'unverifiable', map[item.outcome] || String(item.outcome)];
   }
 
+  /** As statusOf, for a credential shown with its report: a warning that comes
+   * only from a status check that could not be done online (the list not found,
+   * unreadable, its key out of reach) says so, rather than a vague "Needs
+   * attention"; the check's sentence says why. */
+  function detailStatusOf(d) {
+    const [cls, label] = statusOf(d);
+    if (label !== 'Needs attention' || !d.report) return [cls, label];
+    const warns = (d.report.checks || []).filter((c) => c.status === 'warn');
+    if (warns.length === 1 && warns[0].check === 'status' && /could not be checked/.test(warns[0].message)) {
+      return [cls, 'Revocation not checked'];
+    }
+    return [cls, label];
+  }
+
   function badge(item) {
     const [cls, label] = statusOf(item);
     const text = item.kept_unverified ? `${label} · kept unverified` : label;
@@ -125,6 +139,6 @@
   }
 
   root.SatchelView = {
-    el, fmtDate, fmtDateTime, statusOf, badge, initials, thumb, field, credentialFields, checkItems, nestedItems, issuedBy,
+    el, fmtDate, fmtDateTime, statusOf, detailStatusOf, badge, initials, thumb, field, credentialFields, checkItems, nestedItems, issuedBy,
   };
 })(typeof globalThis !== 'undefined' ? globalThis : this);

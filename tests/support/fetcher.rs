@@ -27,6 +27,12 @@ impl MapFetcher {
         self
     }
 
+    /// Serves nothing at `url` any more (it answers 404).
+    pub fn without(mut self, url: &str) -> MapFetcher {
+        self.docs.remove(url);
+        self
+    }
+
     /// Serves a JSON value at `url`.
     pub fn with_json(self, url: &str, json: &serde_json::Value) -> MapFetcher {
         self.with(url, serde_json::to_vec(json).expect("json"))

@@ -5,7 +5,8 @@
 //! - signed: the JWS (RS256) must verify with the `CryptographicKey` its
 //!   `verification.creator` names, and that key must be one the issuer lists
 //!   in its `publicKey` and owned by it;
-//! - the issuer's `revocationList` must not list the assertion.
+//! - the issuer's `revocationList` must not list the assertion (online, a
+//!   list that cannot be fetched or read is `warn`: revocation is unknown).
 //!
 //! Everything here needs the network (BadgeClass, Issuer, key, list), so it
 //! runs only through the options' fetcher: offline, each such check is `skip`
@@ -439,18 +440,30 @@ fn revocation_check(opts: &VerifyOptions, id: &str, issuer: &Result<Value, NetEr
             "Not checked: the issuer publishes no revocation list, so whether it revoked this badge cannot be known.",
         );
     };
+    // Online, a list that was asked for and could not be read leaves
+    // revocation unknown: a warning, never a silent pass or skip.
+    let cannot = |why: String| {
+        Check::new(
+            CHECK_STATUS,
+            CheckStatus::Warn,
+            format!("Revocation could not be checked: the issuer's revocation list {why}."),
+        )
+    };
     let list = match fetch_json(opts, list_url) {
         Ok(l) => l,
-        Err(e) => return skipped(CHECK_STATUS, &e, "the issuer's revocation list"),
+        Err(e @ NetError::Offline { .. }) => {
+            return skipped(CHECK_STATUS, &e, "the issuer's revocation list")
+        }
+        Err(e) => return cannot(e.to_string()),
     };
-    let revoked = match list.get("revokedAssertions") {
-        Some(Value::Array(items)) => items.iter().find(|i| match i {
-            Value::String(s) => s == id,
-            Value::Object(o) => o.get("id").and_then(Value::as_str) == Some(id),
-            _ => false,
-        }),
-        _ => None,
+    let Some(Value::Array(items)) = list.get("revokedAssertions") else {
+        return cannot(format!("{list_url} has no revokedAssertions list"));
     };
+    let revoked = items.iter().find(|i| match i {
+        Value::String(s) => s == id,
+        Value::Object(o) => o.get("id").and_then(Value::as_str) == Some(id),
+        _ => false,
+    });
     match revoked {
         Some(entry) => {
             let reason = entry
