@@ -237,7 +237,16 @@ enum ExportCommand {
         #[arg(short, long)]
         output: PathBuf,
     },
-    /// A self-contained HTML portfolio (with the bundle embedded).
+    /// The verifier page: one self-contained HTML file (Satchel's verifier
+    /// inside) that checks credentials, bundles and portfolios in any browser,
+    /// offline; open it from disk or host it on any static HTTPS server.
+    Verifier {
+        /// Output file (.html).
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// A self-contained HTML portfolio that verifies itself in the browser
+    /// (Satchel's verifier and the signed bundle embedded).
     Portfolio {
         /// Wallet ids.
         #[arg(required = true)]
@@ -741,15 +750,15 @@ fn verify_bundle(
         challenge: challenge.map(str::to_string),
         domain: domain.map(str::to_string),
     };
-    // A portfolio carries its bundle inside.
-    let bytes = match std::str::from_utf8(&bytes)
+    let source = file.display().to_string();
+    // A portfolio carries its bundle inside, and shows text that must match it.
+    let items = match std::str::from_utf8(&bytes)
         .ok()
         .filter(|t| t.trim_start().starts_with('<'))
     {
-        Some(html) => serde_json::to_vec(&export::bundle_from_portfolio(html)?)?,
-        None => bytes,
+        Some(html) => export::verify_portfolio(&source, html, &expect, opts)?,
+        None => export::verify_bundle(&source, &bytes, &expect, opts)?,
     };
-    let items = export::verify_bundle(&file.display().to_string(), &bytes, &expect, opts)?;
     print_items(cli, &items)
 }
 
@@ -930,6 +939,7 @@ fn restore(cli: &Cli, file: &std::path::Path, use_backup_key: bool) -> Result<bo
 
 fn export(cli: &Cli, what: &ExportCommand, opts: &VerifyOptions) -> Result<bool, Fatal> {
     let (ids, output, share) = match what {
+        ExportCommand::Verifier { output } => return export_verifier(cli, output),
         ExportCommand::Bundle {
             ids,
             output,
@@ -968,6 +978,22 @@ fn export(cli: &Cli, what: &ExportCommand, opts: &VerifyOptions) -> Result<bool,
         output.display(),
         ids.len(),
         holder.did
+    );
+    Ok(true)
+}
+
+/// `export verifier -o FILE.html`: the verifier page (no wallet needed).
+fn export_verifier(cli: &Cli, output: &std::path::Path) -> Result<bool, Fatal> {
+    let page = export::verifier_page();
+    std::fs::write(output, &page)
+        .map_err(|e| Fatal(format!("cannot write {}: {e}", output.display())))?;
+    if cli.json {
+        println!("{}", json!({"output": output, "bytes": page.len()}));
+    }
+    eprintln!(
+        "satchel: wrote the verifier page {} ({} KB); open it in any browser, or publish it on a static HTTPS site",
+        output.display(),
+        page.len() / 1024
     );
     Ok(true)
 }

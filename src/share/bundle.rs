@@ -69,7 +69,30 @@ pub fn verify_bundle(
     expect: &BundleOptions,
     opts: &VerifyOptions,
 ) -> Result<Vec<ItemResult>, BundleError> {
-    let bundle = check::open(bytes)?;
+    verify_opened(source, &check::open(bytes)?, None, expect, opts)
+}
+
+/// Verifies a portfolio: its embedded bundle as [`verify_bundle`] does, and
+/// that the text it shows is the signed text (`portfolio_text`).
+pub fn verify_portfolio(
+    source: &str,
+    html: &str,
+    expect: &BundleOptions,
+    opts: &VerifyOptions,
+) -> Result<Vec<ItemResult>, BundleError> {
+    let bytes = serde_json::to_vec(&check::bundle_from_portfolio(html)?).unwrap_or_default();
+    let bundle = check::open(&bytes)?;
+    let shown = check::portfolio_checks(html, &bundle);
+    verify_opened(source, &bundle, Some(&shown), expect, opts)
+}
+
+fn verify_opened(
+    source: &str,
+    bundle: &check::OpenBundle,
+    portfolio: Option<&[Check]>,
+    expect: &BundleOptions,
+    opts: &VerifyOptions,
+) -> Result<Vec<ItemResult>, BundleError> {
     let creds = &bundle.credentials;
     // The learner's proof covers every credential, so checking it costs about
     // as much as checking all of them: it runs beside them, not before.
@@ -91,7 +114,7 @@ pub fn verify_bundle(
         },
     );
     let holder = holder.expect("job 0 is the holder check and always runs");
-    Ok(check::finish(source, &holder, reports)
+    Ok(check::finish(source, &holder, portfolio, reports)
         .into_iter()
         .map(|(source, report)| ItemResult {
             source,

@@ -15,12 +15,14 @@ use crate::store::{StoreError, Wallet};
 use crate::verify::{self, VerifyOptions};
 
 pub mod bundle;
+pub mod page;
 pub mod portfolio;
 pub mod qr;
 
-pub use bundle::{bundle, verify_bundle, BundleOptions, CHECK_HOLDER};
-pub use portfolio::{escape_html, is_inline_image, portfolio_html, PortfolioEntry};
-pub use satchel_verify::bundle::{bundle_from_portfolio, BundleError};
+pub use bundle::{bundle, verify_bundle, verify_portfolio, BundleOptions, CHECK_HOLDER};
+pub use page::{escape_html, verifier_page, PUBLISHED_VERIFIER_URL};
+pub use portfolio::{portfolio_html, PortfolioEntry};
+pub use satchel_verify::bundle::{bundle_from_portfolio, portfolio_differences, BundleError};
 
 /// Why a bundle or portfolio could not be made or read.
 #[derive(Debug, thiserror::Error)]
@@ -103,13 +105,17 @@ pub fn share(
                         .unwrap_or_else(|| r.report.clone())
                 })
                 .collect();
-            let entries: Vec<PortfolioEntry<'_>> = records
+            // What is shown is read from the bundle, as verify-bundle reads it.
+            let summaries: Vec<formats::Summary> = match vp.get("verifiableCredential") {
+                Some(serde_json::Value::Array(creds)) => {
+                    creds.iter().map(satchel_verify::bundle::shown_summary).collect()
+                }
+                _ => records.iter().map(|r| r.listed.summary.clone()).collect(),
+            };
+            let entries: Vec<PortfolioEntry<'_>> = summaries
                 .iter()
                 .zip(&reports)
-                .map(|(r, report)| PortfolioEntry {
-                    summary: &r.listed.summary,
-                    report,
-                })
+                .map(|(summary, report)| PortfolioEntry { summary, report })
                 .collect();
             Ok(portfolio_html(&learner, &entries, &vp, opts.now).into_bytes())
         }

@@ -118,14 +118,22 @@ pub fn holder_check(vp: &Value, expect: &BundleOptions) -> Check {
     }
 }
 
-/// Appends the holder check to each credential's report: one labelled
-/// report per credential, `source[i]`.
-pub fn finish(source: &str, holder: &Check, reports: Vec<Report>) -> Vec<(String, Report)> {
+/// Appends the holder check (and, for a portfolio, its [`portfolio_checks`])
+/// to each credential's report: one labelled report per credential, `source[i]`.
+pub fn finish(
+    source: &str,
+    holder: &Check,
+    portfolio: Option<&[Check]>,
+    reports: Vec<Report>,
+) -> Vec<(String, Report)> {
     reports
         .into_iter()
         .enumerate()
         .map(|(i, mut report)| {
             report.checks.push(holder.clone());
+            report
+                .checks
+                .extend(portfolio.and_then(|p| p.get(i)).cloned());
             (
                 format!("{source}[{i}]"),
                 Report::from_checks(report.checks, report.checked_at),
@@ -150,7 +158,7 @@ pub fn verify_bundle(
         .iter()
         .map(|c| credential_report(c, opts))
         .collect();
-    Ok(finish(source, &holder, reports))
+    Ok(finish(source, &holder, None, reports))
 }
 
 /// The report of one credential of a bundle, before the holder check.
@@ -177,4 +185,166 @@ pub fn bundle_from_portfolio(html: &str) -> Result<Value, BundleError> {
         .ok_or_else(|| BundleError::NotBundle("unterminated bundle".into()))?;
     serde_json::from_str(&html[start..start + end])
         .map_err(|e| BundleError::NotBundle(e.to_string()))
+}
+
+/// Verifies a portfolio: its embedded bundle as [`verify_bundle`] does, and
+/// each credential's [`CHECK_PORTFOLIO`] check.
+pub fn verify_portfolio(
+    source: &str,
+    html: &str,
+    expect: &BundleOptions,
+    opts: &VerifyOptions,
+) -> Result<Vec<(String, Report)>, BundleError> {
+    let bytes = serde_json::to_vec(&bundle_from_portfolio(html)?).unwrap_or_default();
+    let bundle = open(&bytes)?;
+    let holder = holder_check(&bundle.vp, expect);
+    let shown = portfolio_checks(html, &bundle);
+    let reports = bundle
+        .credentials
+        .iter()
+        .map(|c| credential_report(c, opts))
+        .collect();
+    Ok(finish(source, &holder, Some(&shown), reports))
+}
+
+/// Where the text a portfolio shows differs from its signed credentials:
+/// one sentence per difference (none when they agree). Satchel marks each
+/// field it shows (`<span data-field="name">` inside
+/// `<article class="exported-credential" data-index="i">`); an edit to those,
+/// or an extra or missing credential, is a difference.
+pub fn portfolio_differences(html: &str, bundle: &OpenBundle) -> Vec<(Option<usize>, String)> {
+    let mut out = Vec::new();
+    let marker = "<article class=\"exported-credential\" data-index=\"";
+    let mut shown = 0;
+    for chunk in html.split(marker).skip(1) {
+        shown += 1;
+        let Some((index, body)) = chunk.split_once('"') else {
+            continue;
+        };
+        let body = body.split("</article>").next().unwrap_or(body);
+        let Some(cred) = index.parse::<usize>().ok().and_then(|i| bundle.credentials.get(i)) else {
+            out.push((
+                None,
+                format!("The portfolio shows a credential (number {index}) that is not in its signed bundle."),
+            ));
+            continue;
+        };
+        let signed = shown_fields(cred);
+        let i = index.parse::<usize>().unwrap_or_default();
+        for (name, text) in fields_in(body) {
+            let expected = signed.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str());
+            if expected != Some(text.as_str()) {
+                out.push((
+                    Some(i),
+                    format!(
+                        "The portfolio shows {label} “{text}”, but the signed credential says {says}.",
+                        label = label(&name),
+                        says = expected.map_or("nothing there".to_string(), |e| format!("“{e}”")),
+                    ),
+                ));
+            }
+        }
+    }
+    if html.contains(marker) && shown != bundle.credentials.len() {
+        out.push((
+            None,
+            format!(
+                "The portfolio shows {shown} credential{} but its signed bundle holds {}.",
+                if shown == 1 { "" } else { "s" },
+                bundle.credentials.len()
+            ),
+        ));
+    }
+    out
+}
+
+/// Name of the check, on each credential of a portfolio, that the text the
+/// portfolio shows is the text its signed credential holds.
+pub const CHECK_PORTFOLIO: &str = "portfolio_text";
+
+/// The [`CHECK_PORTFOLIO`] check of each of the bundle's credentials, in order.
+pub fn portfolio_checks(html: &str, bundle: &OpenBundle) -> Vec<Check> {
+    let differences = portfolio_differences(html, bundle);
+    (0..bundle.credentials.len())
+        .map(|i| {
+            let mine: Vec<&str> = differences
+                .iter()
+                .filter(|(at, _)| at.is_none_or(|at| at == i))
+                .map(|(_, why)| why.as_str())
+                .collect();
+            if mine.is_empty() {
+                Check::new(
+                    CHECK_PORTFOLIO,
+                    CheckStatus::Pass,
+                    "What the portfolio shows of it is what the signed credential says.",
+                )
+            } else {
+                Check::new(
+                    CHECK_PORTFOLIO,
+                    CheckStatus::Fail,
+                    format!("The portfolio's text was changed after it was made: {}", mine.join(" ")),
+                )
+            }
+        })
+        .collect()
+}
+
+/// What a portfolio shows of one of its bundle's credentials: the summary
+/// of the credential as read back from the bundle (a VC-JWT's claims, not
+/// its envelope), so the shown text and its check read the same bytes.
+pub fn shown_summary(credential: &Value) -> formats::Summary {
+    let raw = serde_json::to_vec(credential).unwrap_or_default();
+    match formats::parse(&raw).map(|items| items.into_iter().next()) {
+        Ok(Some(Ok(cred))) => formats::Summary::of(&cred.json),
+        _ => formats::Summary::of(credential),
+    }
+}
+
+/// The fields a portfolio shows of a credential, as Satchel writes them.
+fn shown_fields(credential: &Value) -> Vec<(&'static str, String)> {
+    let s = shown_summary(credential);
+    let day = |t: &str| t.get(..10).unwrap_or(t).to_string();
+    let mut fields = vec![("name", s.name.clone())];
+    fields.push((
+        "issuer",
+        s.issuer_name
+            .clone()
+            .or(s.issuer_id.clone())
+            .unwrap_or_else(|| "Unknown issuer".into()),
+    ));
+    fields.extend(s.valid_from.as_deref().map(|t| ("valid_from", day(t))));
+    fields.extend(s.valid_until.as_deref().map(|t| ("valid_until", day(t))));
+    fields.extend(s.description.map(|d| ("description", d)));
+    fields
+}
+
+fn label(field: &str) -> &str {
+    match field {
+        "name" => "the name",
+        "issuer" => "the issuer",
+        "valid_from" => "the start date",
+        "valid_until" => "the end date",
+        "description" => "the description",
+        other => other,
+    }
+}
+
+/// The `data-field` spans of one shown credential: (field, unescaped text).
+fn fields_in(body: &str) -> Vec<(String, String)> {
+    body.split("<span data-field=\"")
+        .skip(1)
+        .filter_map(|part| {
+            let (name, rest) = part.split_once("\">")?;
+            let text = rest.split("</span>").next()?;
+            Some((name.to_string(), unescape(text)))
+        })
+        .collect()
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }

@@ -94,28 +94,34 @@ pub fn verify(input: &[u8], request: &Request) -> Reply {
     let bundle_bytes = match text {
         Some(t) if t.starts_with('<') && t.contains("id=\"satchel-bundle\"") => {
             match bundle::bundle_from_portfolio(t) {
-                Ok(vp) => Some(serde_json::to_vec(&vp).unwrap_or_default()),
+                Ok(vp) => Some((serde_json::to_vec(&vp).unwrap_or_default(), Some(t))),
                 Err(e) => return unreadable(source, &format!("{e}."), request.now),
             }
         }
-        Some(t) if is_signed_presentation(t) => Some(t.as_bytes().to_vec()),
+        Some(t) if is_signed_presentation(t) => Some((t.as_bytes().to_vec(), None)),
         _ => None,
     };
-    if let Some(bytes) = bundle_bytes {
-        return match bundle::open(&bytes) {
-            Ok(open) => {
-                let results =
-                    bundle::verify_bundle(source, &bytes, &BundleOptions::default(), &opts)
-                        .unwrap_or_default();
-                Reply {
-                    items: results
-                        .into_iter()
-                        .zip(&open.credentials)
-                        .map(|((source, report), json)| item(source, "bundle", report, Some(json)))
-                        .collect(),
-                }
-            }
-            Err(e) => unreadable(source, &format!("{e}."), request.now),
+    if let Some((bytes, html)) = bundle_bytes {
+        let expect = BundleOptions::default();
+        let opened = bundle::open(&bytes);
+        let results = match html {
+            Some(html) => bundle::verify_portfolio(source, html, &expect, &opts),
+            None => bundle::verify_bundle(source, &bytes, &expect, &opts),
+        };
+        return match (opened, results) {
+            (Ok(open), Ok(results)) => Reply {
+                items: results
+                    .into_iter()
+                    .zip(&open.credentials)
+                    .map(|((source, report), json)| {
+                        let summary = bundle::shown_summary(json);
+                        let mut it = item(source, "bundle", report, Some(json));
+                        it.summary = Some(summary);
+                        it
+                    })
+                    .collect(),
+            },
+            (Err(e), _) | (_, Err(e)) => unreadable(source, &format!("{e}."), request.now),
         };
     }
     Reply {
