@@ -61,6 +61,13 @@ XDG_DATA_HOME="$KEYRING_HOME" KEYRING_TEST="$KEYRING_TEST" dbus-run-session -- b
   "$KEYRING_TEST" --ignored'
 rm -rf "$KEYRING_HOME"
 
+echo "== the browser verifier: its interface under Node, then the pages in Chromium and WebKitGTK"
+cargo build --workspace --bins --locked
+SATCHEL_CLI="$CARGO_TARGET_DIR/debug/satchel" node --test tests/wasm/ 2>&1 | tee "$LOGS/wasm.log"
+no_skips "$LOGS/wasm.log" "the wasm interface tests"
+bash scripts/pages.sh 2>&1 | tee "$LOGS/pages.log"
+no_skips "$LOGS/pages.log" "the page tests"
+
 echo "== end-to-end tests of the desktop app"
 bash scripts/e2e.sh 2>&1 | tee "$LOGS/e2e.log"
 no_skips "$LOGS/e2e.log" "the end-to-end run"

@@ -53,6 +53,8 @@
       return;
     }
     run(entry, v);
+    // A portfolio's checklists start closed; one credential's start open.
+    entry.many = ((entry.reply && entry.reply.items) || []).length > 1;
     render();
   }
 
@@ -94,7 +96,7 @@
           el('p', { class: 'headline', text: item.headline }))),
       dl,
       nested.length ? el('section', {}, el('h4', { text: `In this record: ${nested.length} achievement${nested.length === 1 ? '' : 's'}` }), el('ul', { class: 'nested-list' }, ...nested)) : '',
-      el('details', { class: 'checklist', open: '' },
+      el('details', { class: 'checklist', open: entry.many ? null : '' },
         el('summary', { text: 'How it was checked, in this browser' }),
         el('ul', { class: 'checks' }, ...V.checkItems(item.report)),
         notes.length ? el('ul', { class: 'fetched' }, ...notes.map(([url, note]) => el('li', {}, el('span', { class: 'url', text: url }), el('span', { text: ` — ${note}` })))) : ''),
