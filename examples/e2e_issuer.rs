@@ -14,7 +14,9 @@
 //!   (valid from 30 days ago until yesterday, by this machine's clock);
 //! - `ready` last, when the server answers;
 //!
-//! then serves the DID document and the status lists until it is killed. The
+//! then serves the DID document and the status lists until it is killed (the
+//! did:web issuer's to any web page, the registrar's list without CORS, so
+//! the verifier page's tests see both). The
 //! server is the tests' own (`tests/common/https.rs`): a fresh test CA each
 //! run, reached only through the two documented overrides. Keys are fixed
 //! test keys; nothing here is anyone's real credential.
@@ -193,8 +195,11 @@ fn main() {
 
     let server = TestServer::start(&[HOST]);
     let vc = "application/vc+ld+json";
-    server.serve(DID_JSON, Reply::json("application/did+json", &did_doc));
-    server.serve(WEB_LIST, Reply::json(vc, &web_list));
+    // The did:web issuer lets web pages read its documents (the verifier
+    // page's Check online); the registrar does not, as many servers don't.
+    let shared = |ctype, v: &Value| Reply::Shared(ctype, serde_json::to_vec(v).unwrap());
+    server.serve(DID_JSON, shared("application/did+json", &did_doc));
+    server.serve(WEB_LIST, shared(vc, &web_list));
     server.serve(KEY_LIST, Reply::json(vc, &registrar_list));
     std::fs::write(dir.join("ca.pem"), &server.ca_pem).expect("writing ca.pem");
     std::fs::write(dir.join("connect-to"), server.connect_to()).expect("writing connect-to");

@@ -9,6 +9,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
 # --workspace: the same features as `cargo test --workspace` (a warm build).
 cargo build --workspace --bins --locked
+cargo build --workspace --example e2e_issuer --locked
 export SATCHEL_CLI="$CARGO_TARGET_DIR/debug/satchel"
 
 free_port() {
@@ -17,9 +18,11 @@ free_port() {
   echo "$p"
 }
 PIDS=""
+WORK="$(mktemp -d)"
 cleanup() {
   for p in $PIDS; do kill "$p" 2>/dev/null || true; done
   for p in $PIDS; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
 }
 trap cleanup EXIT
 wait_for() { # URL
@@ -28,10 +31,17 @@ wait_for() { # URL
   return 1
 }
 
-Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"${TMPDIR:-/tmp}/satchel-pages-display" &
+# The loopback HTTPS issuer (examples/e2e_issuer.rs) for "Check online".
+"$CARGO_TARGET_DIR/debug/examples/e2e_issuer" "$WORK/issuer" 2>/dev/null &
 PIDS="$PIDS $!"
-for _ in $(seq 1 100); do [ -s "${TMPDIR:-/tmp}/satchel-pages-display" ] && break; sleep 0.1; done
-export DISPLAY=":$(cat "${TMPDIR:-/tmp}/satchel-pages-display")"
+for _ in $(seq 1 100); do [ -s "$WORK/issuer/ready" ] && break; sleep 0.1; done
+[ -s "$WORK/issuer/ready" ] || { echo "pages: the loopback issuer did not start" >&2; exit 1; }
+export SATCHEL_ISSUER_DIR="$WORK/issuer"
+
+Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$WORK/display" &
+PIDS="$PIDS $!"
+for _ in $(seq 1 100); do [ -s "$WORK/display" ] && break; sleep 0.1; done
+export DISPLAY=":$(cat "$WORK/display")"
 
 CHROME_PORT="$(free_port 9515)"
 chromedriver --port="$CHROME_PORT" >/dev/null 2>&1 &

@@ -22,6 +22,9 @@ use satchel::net::http::{ConnectTo, Overrides};
 pub enum Reply {
     /// 200 with this content type and body.
     Body(&'static str, Vec<u8>),
+    /// As `Body`, readable by any web page (`Access-Control-Allow-Origin: *`),
+    /// as an issuer publishing for browsers answers.
+    Shared(&'static str, Vec<u8>),
     /// A redirect (302) to this location.
     Redirect(String),
     /// This HTTP status with an empty body.
@@ -215,6 +218,14 @@ fn handle(
         Some(Reply::Body(ctype, body)) => {
             let len = format!("Content-Length: {}\r\n", body.len());
             tls.write_all(head("200 OK", ctype, &len).as_bytes())?;
+            tls.write_all(&body)?;
+        }
+        Some(Reply::Shared(ctype, body)) => {
+            let extra = format!(
+                "Content-Length: {}\r\nAccess-Control-Allow-Origin: *\r\n",
+                body.len()
+            );
+            tls.write_all(head("200 OK", ctype, &extra).as_bytes())?;
             tls.write_all(&body)?;
         }
         Some(Reply::Redirect(to)) => {

@@ -173,6 +173,43 @@ for (const name of Object.keys(BROWSERS)) {
   });
 }
 
+// Chromium only: it can send the issuer's real host name to the loopback
+// issuer (--host-resolver-rules) and accept its test CA; WebKitGTK's
+// MiniBrowser has no such switch.
+test('chromium: Check online fetches exactly what the checks name, and says what it got', async () => {
+  const issuer = process.env.SATCHEL_ISSUER_DIR;
+  assert.ok(issuer, 'SATCHEL_ISSUER_DIR names the loopback issuer\'s folder');
+  const port = readFileSync(join(issuer, 'ready'), 'utf8').trim();
+  for (const f of ['did-web-badge.json', 'revoked-badge.json']) copyFileSync(join(issuer, f), join(work, f));
+  const caps = structuredClone(BROWSERS.chromium.capabilities);
+  caps['goog:chromeOptions'].args.push(`--host-resolver-rules=MAP issuer.example.edu:443 127.0.0.1:${port}`);
+  caps.acceptInsecureCerts = true;
+  const s = await openSession(caps, BROWSERS.chromium.driver);
+  try {
+    await s.navigate(`${base}/verifier.html`);
+    await s.upload('#files', [join(work, 'did-web-badge.json'), join(work, 'revoked-badge.json')]);
+    await until('both checked', async () => (await outcomes(s)).length === 2);
+    // Offline: the did:web key is not fetched, so the signature is not checked.
+    assert.deepEqual(await outcomes(s), ['unverifiable', 'verified']);
+    assert.match(await s.text('#online-text'), /issuer\.example\.edu/);
+    await s.click('#check-online');
+    await until('checked online', async () => (await outcomes(s))[0] === 'verified', 20000);
+    const notes = await s.exec("return [...document.querySelectorAll('#results article')].map((a) => [...a.querySelectorAll('.fetched li')].map((li) => li.textContent))");
+    assert.deepEqual([...notes[0]].sort(), [
+      'https://issuer.example.edu/.well-known/did.json — fetched by this browser just now (HTTP 200).',
+      'https://issuer.example.edu/status/web — fetched by this browser just now (HTTP 200).',
+    ]);
+    // The registrar's list does not allow cross-origin reads: the page says
+    // so, and the status check stays not done (never a pass).
+    assert.equal(notes[1].length, 1);
+    assert.match(notes[1][0], /^https:\/\/issuer\.example\.edu\/status\/registrar — not fetched: .*cross-origin/);
+    const status = await s.exec("return document.querySelectorAll('#results article')[1].querySelector('[data-check=\"status\"]').dataset.status");
+    assert.equal(status, 'skip');
+  } finally {
+    await s.close();
+  }
+});
+
 test('verify-bundle fails a portfolio whose shown text differs from its bundle, saying what differs', () => {
   let out;
   let code = 0;
