@@ -53,6 +53,8 @@ export async function openSession(capabilities, driver = DRIVER) {
   const { sessionId } = await wd('POST', '/session', { capabilities: { alwaysMatch: capabilities } });
   const s = (path) => `/session/${sessionId}${path}`;
   const exec = (script, a = []) => wd('POST', s('/execute/sync'), { script, args: a });
+  /** Runs `script`, which calls its last argument with the result. */
+  const execAsync = (script, a = []) => wd('POST', s('/execute/async'), { script, args: a });
   const find = async (css) => {
     const e = await wd('POST', s('/element'), { using: 'css selector', value: css });
     return e[ELEMENT] ?? e.ELEMENT ?? Object.values(e)[0];
@@ -66,6 +68,7 @@ export async function openSession(capabilities, driver = DRIVER) {
   };
   return {
     exec,
+    execAsync,
     find,
     click,
     text: async (css) => wd('GET', s(`/element/${await find(css)}/text`)),
