@@ -5,7 +5,7 @@
 //! rustup cannot add the wasm target on our machines, so the module is built
 //! with Debian's `rustc-web` (a rustc with the WebAssembly back end, at
 //! `/usr/bin/rustc`) and its standard-library sources (`-Zbuild-std`), in a
-//! cargo of its own under `<target>/wasm`. `SATCHEL_WASM_RUSTC` names another
+//! cargo of its own under `<target>/wasm/<source tree>`. `SATCHEL_WASM_RUSTC` names another
 //! such compiler; `SATCHEL_WASM` a module already built (then nothing is built).
 
 use std::env;
@@ -42,12 +42,22 @@ fn main() {
 
 /// Runs the wasm build and returns the module's path.
 fn build(out_dir: &Path) -> PathBuf {
-    // OUT_DIR is <target>/<profile>/build/<pkg>-<hash>/out.
+    // OUT_DIR is <target>/<profile>/build/<pkg>-<hash>/out. One wasm build
+    // per source tree: checkouts sharing a target directory (worktrees, the
+    // one cache the scripts use) must not embed each other's verifier.
+    let manifest_dir = env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let tree = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        manifest_dir.hash(&mut h);
+        format!("{:016x}", h.finish())
+    };
     let target_dir = out_dir
         .ancestors()
         .nth(4)
         .expect("OUT_DIR lies inside the target directory")
-        .join("wasm");
+        .join("wasm")
+        .join(tree);
     let rustc = env::var("SATCHEL_WASM_RUSTC").unwrap_or_else(|_| "/usr/bin/rustc".into());
     let mut cmd = Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     // The outer build's settings are not the wasm build's: keep the
@@ -78,7 +88,6 @@ fn build(out_dir: &Path) -> PathBuf {
             cmd.env_remove(&key);
         }
     }
-    let manifest_dir = env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let status = cmd
         .current_dir(&manifest_dir)
         .env("RUSTC", &rustc)

@@ -220,7 +220,11 @@ fn portfolio_is_self_contained_and_escapes_credential_text() {
     let csp = &whole[whole.find("Content-Security-Policy").unwrap()..];
     let csp = &csp[..csp.find('>').unwrap()];
     assert!(csp.contains("default-src 'none'"), "{csp}");
-    assert_eq!(csp.matches("'sha256-").count(), 4, "three scripts and the style: {csp}");
+    assert_eq!(
+        csp.matches("'sha256-").count(),
+        4,
+        "three scripts and the style: {csp}"
+    );
     assert!(!csp.contains("unsafe-inline"), "{csp}");
     // Remembered name; the embedded bundle verifies.
     let out = satchel(&wallet, &["export", "portfolio", &id.to_string(), "-o", p]);

@@ -85,3 +85,23 @@ test('checks that need the web say what they would fetch; answers given later fi
   assert.ok(second.items[0].report.checks.some((c) => /404/.test(c.message)), JSON.stringify(second.items[0].report.checks));
   assert.deepEqual(second.items[0].would_fetch.filter((u) => urls.includes(u)), []);
 });
+
+test('a portfolio given to the verifier is checked from its bundle, and an edited one fails', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'satchel-wasm-portfolio-'));
+  const env = { ...process.env, SATCHEL_KEY_STORE: 'file' };
+  const run = (args) => execFileSync(CLI, args, { env, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  const wallet = join(dir, 'w.sqlite3');
+  const ids = JSON.parse(run(['--wallet', wallet, 'import', '--json', join(EXAMPLES, '01-university-data-science.json'), join(EXAMPLES, '06-employer-first-aid-expired.json')])).map((i) => String(i.id));
+  run(['--wallet', wallet, 'export', 'portfolio', ...ids, '--name', 'Ada', '-o', join(dir, 'p.html')]);
+  const html = readFileSync(join(dir, 'p.html'), 'utf8');
+  const good = verifier.verify(html, { source: 'p.html', now: now() });
+  assert.deepEqual(good.items.map((i) => i.report.outcome), ['verified', 'warning']);
+  assert.ok(good.items.every((i) => i.kind === 'bundle'));
+  assert.ok(good.items.every((i) => i.report.checks.find((c) => c.check === 'portfolio_text').status === 'pass'));
+  assert.ok(good.items.every((i) => i.report.checks.find((c) => c.check === 'holder').status === 'pass'));
+  const edited = html.replace('<span data-field="description">', '<span data-field="description">With honours. ');
+  const bad = verifier.verify(edited, { source: 'p.html', now: now() });
+  assert.equal(bad.items[0].report.outcome, 'failed');
+  assert.match(bad.items[0].headline, /^The portfolio's text was changed after it was made: The portfolio shows the description “With honours\. /);
+  assert.equal(bad.items[1].report.outcome, 'warning');
+});
