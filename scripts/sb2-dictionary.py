@@ -14,7 +14,7 @@ import json
 import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-CONTEXTS = ROOT / "contexts"
+CONTEXTS = ROOT / "crates" / "satchel-verify" / "contexts"
 
 
 def terms(name):

@@ -1,6 +1,6 @@
 // Canonicalises a batch of JSON-LD documents with the reference jsonld.js, as
 // the eddsa-rdfc-2022 cryptosuite does: RDFC-1.0 (URDNA2015), safe mode,
-// rdfDirection "i18n-datatype", contexts only from ../../contexts (offline).
+// rdfDirection "i18n-datatype", contexts only from ../../crates/satchel-verify/contexts (offline).
 //
 // Usage: node canonize.mjs DOCS.json   (a JSON array of documents)
 // Prints a JSON array with, for each document in order, {"nquads": "..."} or
@@ -14,7 +14,7 @@ import {fileURLToPath} from 'node:url';
 import jsonld from 'jsonld';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const contextsDir = join(here, '..', '..', 'contexts');
+const contextsDir = join(here, '..', '..', 'crates', 'satchel-verify', 'contexts');
 const index = JSON.parse(readFileSync(join(contextsDir, 'INDEX.json'), 'utf8'));
 const loaded = new Map();
 
