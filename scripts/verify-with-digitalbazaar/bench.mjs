@@ -14,7 +14,7 @@ import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as DidKey from '@digitalbazaar/did-method-key';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const contextsDir = join(here, '..', '..', 'contexts');
+const contextsDir = join(here, '..', '..', 'crates', 'satchel-verify', 'contexts');
 const index = JSON.parse(readFileSync(join(contextsDir, 'INDEX.json'), 'utf8'));
 const contexts = new Map();
 const didKeyDriver = DidKey.driver();

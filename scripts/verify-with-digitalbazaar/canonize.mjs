@@ -14,7 +14,7 @@ import {fileURLToPath} from 'node:url';
 import jsonld from 'jsonld';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const contextsDir = join(here, '..', '..', 'contexts');
+const contextsDir = join(here, '..', '..', 'crates', 'satchel-verify', 'contexts');
 const index = JSON.parse(readFileSync(join(contextsDir, 'INDEX.json'), 'utf8'));
 const loaded = new Map();
 

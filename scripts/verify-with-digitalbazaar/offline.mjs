@@ -10,7 +10,7 @@ import {Ed25519VerificationKey2020} from '@digitalbazaar/ed25519-verification-ke
 import * as DidKey from '@digitalbazaar/did-method-key';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const contextsDir = join(here, '..', '..', 'contexts');
+const contextsDir = join(here, '..', '..', 'crates', 'satchel-verify', 'contexts');
 const index = JSON.parse(readFileSync(join(contextsDir, 'INDEX.json'), 'utf8'));
 
 function loaderWith(fromMultibase) {
