@@ -107,9 +107,10 @@ pub fn share(
                 .collect();
             // What is shown is read from the bundle, as verify-bundle reads it.
             let summaries: Vec<formats::Summary> = match vp.get("verifiableCredential") {
-                Some(serde_json::Value::Array(creds)) => {
-                    creds.iter().map(satchel_verify::bundle::shown_summary).collect()
-                }
+                Some(serde_json::Value::Array(creds)) => creds
+                    .iter()
+                    .map(satchel_verify::bundle::shown_summary)
+                    .collect(),
                 _ => records.iter().map(|r| r.listed.summary.clone()).collect(),
             };
             let entries: Vec<PortfolioEntry<'_>> = summaries

@@ -110,8 +110,10 @@ pub fn page(p: &Page<'_>) -> String {
         escape_html(p.title),
         escape_html(p.lead)
     ));
-    html.push_str("<noscript><p>This page checks credentials with scripts, which are off in this browser. \
-        Turn them on, or check the file with Satchel.</p></noscript>\n");
+    html.push_str(
+        "<noscript><p>This page checks credentials with scripts, which are off in this browser. \
+        Turn them on, or check the file with Satchel.</p></noscript>\n",
+    );
     html.push_str("<p id=\"summary\" role=\"status\" aria-live=\"polite\"></p>\n");
     html.push_str(p.before);
     html.push_str("<section id=\"results\" aria-label=\"Checked credentials\"></section>\n");

@@ -49,7 +49,9 @@ pub fn portfolio_html(
         let field = |name: &str, text: &str| {
             format!("<span data-field=\"{name}\">{}</span>", escape_html(text))
         };
-        before.push_str(&format!("<article class=\"exported-credential\" data-index=\"{i}\">\n"));
+        before.push_str(&format!(
+            "<article class=\"exported-credential\" data-index=\"{i}\">\n"
+        ));
         before.push_str(&format!("<h3>{}</h3>\n", field("name", &s.name)));
         let issuer = s
             .issuer_name

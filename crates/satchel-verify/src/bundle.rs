@@ -222,7 +222,11 @@ pub fn portfolio_differences(html: &str, bundle: &OpenBundle) -> Vec<(Option<usi
             continue;
         };
         let body = body.split("</article>").next().unwrap_or(body);
-        let Some(cred) = index.parse::<usize>().ok().and_then(|i| bundle.credentials.get(i)) else {
+        let Some(cred) = index
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| bundle.credentials.get(i))
+        else {
             out.push((
                 None,
                 format!("The portfolio shows a credential (number {index}) that is not in its signed bundle."),
@@ -232,7 +236,10 @@ pub fn portfolio_differences(html: &str, bundle: &OpenBundle) -> Vec<(Option<usi
         let signed = shown_fields(cred);
         let i = index.parse::<usize>().unwrap_or_default();
         for (name, text) in fields_in(body) {
-            let expected = signed.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str());
+            let expected = signed
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.as_str());
             if expected != Some(text.as_str()) {
                 out.push((
                     Some(i),
@@ -282,7 +289,10 @@ pub fn portfolio_checks(html: &str, bundle: &OpenBundle) -> Vec<Check> {
                 Check::new(
                     CHECK_PORTFOLIO,
                     CheckStatus::Fail,
-                    format!("The portfolio's text was changed after it was made: {}", mine.join(" ")),
+                    format!(
+                        "The portfolio's text was changed after it was made: {}",
+                        mine.join(" ")
+                    ),
                 )
             }
         })
