@@ -124,7 +124,8 @@ enum Command {
     },
     /// Receive credentials from a link an issuer sent (a VC-API exchange:
     /// dccrequest://, org.dcconsortium://, https://lcw.app/request.html,
-    /// interaction:https://… or an https URL with iuv=1). Contacts the issuer;
+    /// interaction:https://… or an https URL with iuv=1; an OpenID4VCI
+    /// openid-credential-offer:// pre-authorized offer). Contacts the issuer;
     /// stderr says who, and what is sent (your DID), before it is sent. Each
     /// credential is verified and stored as `import` does.
     Receive {
@@ -136,6 +137,10 @@ enum Command {
         /// Keep a credential issued to another DID than yours (its source says so).
         #[arg(long)]
         keep_other_subject: bool,
+        /// The transaction code an OpenID4VCI offer asks for (asked on the
+        /// terminal when needed and not given).
+        #[arg(long, value_name = "CODE")]
+        tx_code: Option<String>,
     },
     /// Answer a verifier's request for credentials (a VC-API exchange with a
     /// QueryByExample): without --choose, shows what is asked, by whom, and
@@ -535,7 +540,14 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
             link,
             keep_unverified,
             keep_other_subject,
-        } => receive(cli, link, *keep_unverified, *keep_other_subject, &opts),
+            tx_code,
+        } => receive(
+            cli,
+            link,
+            (*keep_unverified, *keep_other_subject),
+            tx_code.clone(),
+            &opts,
+        ),
         Command::Present { link, choose } => present(cli, link, choose),
     }
 }
@@ -545,6 +557,7 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
 struct CliConsent {
     json: bool,
     items: Vec<ItemResult>,
+    tx_code: Option<String>,
 }
 
 impl receive::Consent for CliConsent {
@@ -560,6 +573,32 @@ impl receive::Consent for CliConsent {
         }
         self.items.push(item.clone());
     }
+    fn tx_code(
+        &mut self,
+        party: &receive::Party,
+        ask: &receive::oid4vci::TxCodeAsk,
+    ) -> Option<String> {
+        if let Some(code) = self.tx_code.take() {
+            return Some(code);
+        }
+        if !std::io::stdin().is_terminal() {
+            return None;
+        }
+        let about = ask
+            .description
+            .as_deref()
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default();
+        let length = ask
+            .length
+            .map(|n| format!(", {n} characters"))
+            .unwrap_or_default();
+        eprint!("satchel: {party} asks for a transaction code{about}{length}: ");
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).ok()?;
+        let code = line.trim().to_string();
+        (!code.is_empty()).then_some(code)
+    }
 }
 
 /// The HTTPS client for `receive` and `present`, which are network actions
@@ -574,8 +613,8 @@ fn exchange_client() -> Result<net::http::HttpsFetcher, Fatal> {
 fn receive(
     cli: &Cli,
     link: &str,
-    keep_unverified: bool,
-    keep_other_subject: bool,
+    (keep_unverified, keep_other_subject): (bool, bool),
+    tx_code: Option<String>,
     opts: &VerifyOptions,
 ) -> Result<bool, Fatal> {
     let path = store::resolve_wallet_path(cli.wallet.as_deref())?;
@@ -599,8 +638,12 @@ fn receive(
     let mut ui = CliConsent {
         json: cli.json,
         items: Vec::new(),
+        tx_code,
     };
     let result = receive::receive(link, &ctx, &mut sink, &mut ui);
+    if let Err(e @ receive::ReceiveError::TxCodeNeeded) = &result {
+        return Err(Fatal(e.to_string()));
+    }
     if cli.json {
         print_json(&ui.items)?;
     }
@@ -650,6 +693,7 @@ fn present(cli: &Cli, link: &str, choose: &[i64]) -> Result<bool, Fatal> {
     let mut ui = CliConsent {
         json: cli.json,
         items: Vec::new(),
+        tx_code: None,
     };
     let request = match receive::vcapi::verifier_request(&ctx, &wallet, link, &mut ui) {
         Ok(r) => r,

@@ -581,3 +581,157 @@ fn receive_does_not_answer_a_verifier_and_present_does_not_receive() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("not a link Satchel can receive from"));
 }
+
+// ------------------------------------------------------------ OpenID4VCI
+//
+// Against our own minimal issuer on the test server (static answers that
+// follow OpenID4VCI 1.0; the requests Satchel makes are checked afterwards),
+// not the @openid4vc libraries: wiring their issuer side was left for later.
+
+const OFFER_URI: &str = "https://issuer.example.edu/offers/1";
+const TOKEN: &str = "https://issuer.example.edu/token";
+const NONCE: &str = "https://issuer.example.edu/nonce";
+const CREDENTIAL: &str = "https://issuer.example.edu/credential";
+
+fn offer(tx_code: bool) -> Value {
+    let mut grant = json!({"pre-authorized_code": "code-1"});
+    if tx_code {
+        grant["tx_code"] =
+            json!({"length": 6, "input_mode": "numeric", "description": "Sent to your email"});
+    }
+    json!({"credential_issuer": "https://issuer.example.edu",
+        "credential_configuration_ids": ["OpenBadgeCredential_ldp"],
+        "grants": {"urn:ietf:params:oauth:grant-type:pre-authorized_code": grant}})
+}
+
+fn oid4vci_issuer(t: &Setup, tx_code: bool, token: Reply) {
+    let s = &t.s;
+    s.serve(OFFER_URI, Reply::json("application/json", &offer(tx_code)));
+    s.serve(
+        "https://issuer.example.edu/.well-known/openid-credential-issuer",
+        Reply::json(
+            "application/json",
+            &json!({"credential_issuer": "https://issuer.example.edu",
+                "credential_endpoint": CREDENTIAL, "nonce_endpoint": NONCE,
+                "display": [{"name": "Test University"}],
+                "credential_configurations_supported": {"OpenBadgeCredential_ldp": {
+                    "format": "ldp_vc",
+                    "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": ["EdDSA"]}}}}}),
+        ),
+    );
+    s.serve(
+        "https://issuer.example.edu/.well-known/oauth-authorization-server",
+        Reply::json(
+            "application/json",
+            &json!({"issuer": "https://issuer.example.edu", "token_endpoint": TOKEN}),
+        ),
+    );
+    s.serve(TOKEN, token);
+    s.serve(
+        NONCE,
+        Reply::json("application/json", &json!({"c_nonce": "n-1"})),
+    );
+    s.serve(
+        CREDENTIAL,
+        Reply::json(
+            "application/json",
+            &json!({"credentials": [{"credential": credential_for(&t.did, 7)}]}),
+        ),
+    );
+}
+
+fn token_ok() -> Reply {
+    Reply::json(
+        "application/json",
+        &json!({"access_token": "at-1", "token_type": "Bearer", "expires_in": 300}),
+    )
+}
+
+fn b64url(s: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(s)
+        .unwrap()
+}
+
+#[test]
+fn openid4vci_pre_authorized_code_with_a_tx_code() {
+    let t = setup();
+    oid4vci_issuer(&t, true, token_ok());
+    let link = format!(
+        "openid-credential-offer://?credential_offer_uri={}",
+        encode(OFFER_URI)
+    );
+    let out = t.receive(&link, &["--tx-code", "493536"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let items = stdout_json(&out);
+    assert_eq!(items[0]["result"], "imported", "{items:#}");
+    assert_eq!(items[0]["outcome"], "verified");
+    assert!(stderr(&out).contains("Test University"), "{}", stderr(&out));
+    assert_eq!(t.s.hits(OFFER_URI), 1, "the offer is fetched once");
+    let token = String::from_utf8(t.s.bodies(TOKEN)[0].clone()).unwrap();
+    assert_eq!(
+        token,
+        "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code&pre-authorized_code=code-1&tx_code=493536"
+    );
+    // The key proof: openid4vci-proof+jwt, EdDSA, kid the learner's key, the
+    // nonce, signed by the learner's key.
+    let req: Value = serde_json::from_slice(&t.s.bodies(CREDENTIAL)[0]).unwrap();
+    assert_eq!(
+        req["credential_configuration_id"],
+        "OpenBadgeCredential_ldp"
+    );
+    let jwt = req["proofs"]["jwt"][0].as_str().unwrap();
+    let parts: Vec<&str> = jwt.split('.').collect();
+    let header: Value = serde_json::from_slice(&b64url(parts[0])).unwrap();
+    let claims: Value = serde_json::from_slice(&b64url(parts[1])).unwrap();
+    assert_eq!(header["typ"], "openid4vci-proof+jwt");
+    assert_eq!(header["alg"], "EdDSA");
+    let kid = header["kid"].as_str().unwrap();
+    assert!(kid.starts_with(&format!("{}#", t.did)), "{kid}");
+    assert_eq!(claims["aud"], "https://issuer.example.edu");
+    assert_eq!(claims["nonce"], "n-1");
+    let key = satchel::did::decode_multibase_ed25519(t.did.trim_start_matches("did:key:")).unwrap();
+    let sig = ed25519_dalek::Signature::from_slice(&b64url(parts[2])).unwrap();
+    key.verify_strict(format!("{}.{}", parts[0], parts[1]).as_bytes(), &sig)
+        .expect("the proof is signed by the learner's key");
+}
+
+#[test]
+fn openid4vci_without_a_tx_code_or_a_terminal_sends_nothing() {
+    let t = setup();
+    oid4vci_issuer(&t, true, token_ok());
+    let link = format!(
+        "openid-credential-offer://?credential_offer={}",
+        encode(&offer(true).to_string())
+    );
+    let out = t.receive(&link, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--tx-code"), "{}", stderr(&out));
+    assert_eq!(t.s.hits(TOKEN), 0);
+}
+
+#[test]
+fn openid4vci_a_used_code_or_wrong_tx_code_is_a_clear_refusal() {
+    let t = setup();
+    oid4vci_issuer(
+        &t,
+        true,
+        Reply::StatusBody(
+            400,
+            "application/json",
+            br#"{"error":"invalid_grant","error_description":"invalid tx_code"}"#.to_vec(),
+        ),
+    );
+    let link = format!(
+        "openid-credential-offer://?credential_offer={}",
+        encode(&offer(true).to_string())
+    );
+    let out = t.receive(&link, &["--tx-code", "000000"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("did not accept the code"), "{err}");
+    assert!(err.contains("transaction code is wrong"), "{err}");
+    assert_eq!(t.s.hits(CREDENTIAL), 0);
+    assert!(listed(&t.wallet).is_empty());
+}

@@ -9,9 +9,11 @@
 //! the learner's is sent, the caller's [`Consent`] is told who gets what.
 //!
 //! - [`links`]: the link shapes, read without the network;
-//! - [`vcapi`]: VC-API exchanges (DID authentication, QueryByExample).
+//! - [`vcapi`]: VC-API exchanges (DID authentication, QueryByExample);
+//! - [`oid4vci`]: OpenID4VCI 1.0, pre-authorized code flow.
 
 pub mod links;
+pub mod oid4vci;
 pub mod vcapi;
 
 use chrono::{DateTime, Utc};
@@ -85,6 +87,12 @@ pub enum ReceiveError {
         /// Why it cannot be sent.
         reason: String,
     },
+    /// The offer needs a transaction code and none was given.
+    #[error("this offer needs the transaction code the issuer gave you: give it with --tx-code CODE; nothing was sent")]
+    TxCodeNeeded,
+    /// The other party refused (an expired or used code, a wrong tx code).
+    #[error("{0}")]
+    Refused(String),
     /// `present` was asked to send nothing.
     #[error("choose at least one credential to send (--choose ID); nothing was sent")]
     NothingChosen,
@@ -141,6 +149,9 @@ pub trait Consent {
     fn sending(&mut self, party: &Party, what: &str);
     /// A received credential, stored or refused (called as each arrives).
     fn received(&mut self, item: &ItemResult);
+    /// The transaction code an OpenID4VCI offer asks for (None: not given,
+    /// nothing is sent).
+    fn tx_code(&mut self, party: &Party, ask: &oid4vci::TxCodeAsk) -> Option<String>;
 }
 
 /// What every exchange needs: the client, the learner's key, "now".
@@ -315,9 +326,7 @@ pub fn receive(
     ui: &mut dyn Consent,
 ) -> Result<Finished, ReceiveError> {
     match links::parse(link)? {
-        Link::CredentialOffer { .. } => Err(ReceiveError::Unsupported(
-            "OpenID4VCI credential offers are not supported yet; nothing was sent".into(),
-        )),
+        Link::CredentialOffer { offer } => oid4vci::receive_offer(ctx, sink, ui, offer),
         Link::Request {
             issuer,
             challenge,
