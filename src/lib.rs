@@ -20,6 +20,7 @@ pub mod holder;
 pub mod import;
 pub mod net;
 pub mod parallel;
+pub mod receive;
 pub mod registry;
 pub mod share;
 pub mod store;

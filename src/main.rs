@@ -19,6 +19,7 @@ use satchel::holder::{Holder, KeyStorage, OsKeyring, SecretStore};
 use satchel::import::{self, ImportOptions, ItemResult};
 use satchel::net;
 use satchel::qr;
+use satchel::receive;
 use satchel::registry::{self, Registry, MAX_REGISTRY_BYTES};
 use satchel::store::{self, ListQuery, Sort, Wallet};
 use satchel::verify::{self, Outcome, VerifyOptions};
@@ -120,6 +121,37 @@ enum Command {
         /// Your domain; the bundle must name it.
         #[arg(long)]
         domain: Option<String>,
+    },
+    /// Receive credentials from a link an issuer sent (a VC-API exchange:
+    /// dccrequest://, org.dcconsortium://, https://lcw.app/request.html,
+    /// interaction:https://… or an https URL with iuv=1; an OpenID4VCI
+    /// openid-credential-offer:// pre-authorized offer). Contacts the issuer;
+    /// stderr says who, and what is sent (your DID), before it is sent. Each
+    /// credential is verified and stored as `import` does.
+    Receive {
+        /// The link.
+        link: String,
+        /// Keep credentials that fail verification, flagged as unverified.
+        #[arg(long)]
+        keep_unverified: bool,
+        /// Keep a credential issued to another DID than yours (its source says so).
+        #[arg(long)]
+        keep_other_subject: bool,
+        /// The transaction code an OpenID4VCI offer asks for (asked on the
+        /// terminal when needed and not given).
+        #[arg(long, value_name = "CODE")]
+        tx_code: Option<String>,
+    },
+    /// Answer a verifier's request for credentials (a VC-API exchange with a
+    /// QueryByExample): without --choose, shows what is asked, by whom, and
+    /// which of your credentials match, and sends nothing; with --choose,
+    /// sends those credentials in a presentation you sign.
+    Present {
+        /// The verifier's link.
+        link: String,
+        /// Wallet ids of the credentials to send (each must match the request).
+        #[arg(long, num_args = 1..)]
+        choose: Vec<i64>,
     },
     /// Make a QR code (PNG or SVG, by extension) that carries the signed
     /// credential; a credential too large for one code gets numbered parts
@@ -504,6 +536,223 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
             use_backup_key,
         } => restore(cli, file, *use_backup_key),
         Command::ExportRaw { id } => export_raw(cli, *id),
+        Command::Receive {
+            link,
+            keep_unverified,
+            keep_other_subject,
+            tx_code,
+        } => receive(
+            cli,
+            link,
+            (*keep_unverified, *keep_other_subject),
+            tx_code.clone(),
+            &opts,
+        ),
+        Command::Present { link, choose } => present(cli, link, choose),
+    }
+}
+
+/// What `receive` and `present` tell the learner on stderr, and the
+/// credentials received, printed as they are stored.
+struct CliConsent {
+    json: bool,
+    items: Vec<ItemResult>,
+    tx_code: Option<String>,
+}
+
+impl receive::Consent for CliConsent {
+    fn contacting(&mut self, party: &receive::Party) {
+        eprintln!("satchel: contacting {party}; nothing of yours is sent yet");
+    }
+    fn sending(&mut self, party: &receive::Party, what: &str) {
+        eprintln!("satchel: sending {what} to {party}");
+    }
+    fn received(&mut self, item: &ItemResult) {
+        if !self.json {
+            let _ = write_human(&mut std::io::stdout().lock(), std::slice::from_ref(item));
+        }
+        self.items.push(item.clone());
+    }
+    fn tx_code(
+        &mut self,
+        party: &receive::Party,
+        ask: &receive::oid4vci::TxCodeAsk,
+    ) -> Option<String> {
+        if let Some(code) = self.tx_code.take() {
+            return Some(code);
+        }
+        if !std::io::stdin().is_terminal() {
+            return None;
+        }
+        let about = ask
+            .description
+            .as_deref()
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default();
+        let length = ask
+            .length
+            .map(|n| format!(", {n} characters"))
+            .unwrap_or_default();
+        eprint!("satchel: {party} asks for a transaction code{about}{length}: ");
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).ok()?;
+        let code = line.trim().to_string();
+        (!code.is_empty()).then_some(code)
+    }
+}
+
+/// The HTTPS client for `receive` and `present`, which are network actions
+/// by themselves: the command is the consent.
+fn exchange_client() -> Result<net::http::HttpsFetcher, Fatal> {
+    Ok(net::http::HttpsFetcher::from_env(None)?)
+}
+
+/// `satchel receive LINK`: runs the exchange; each credential is verified and
+/// stored as it arrives and printed like `import`. A failure after some were
+/// stored keeps them (exit 1).
+fn receive(
+    cli: &Cli,
+    link: &str,
+    (keep_unverified, keep_other_subject): (bool, bool),
+    tx_code: Option<String>,
+    opts: &VerifyOptions,
+) -> Result<bool, Fatal> {
+    let path = store::resolve_wallet_path(cli.wallet.as_deref())?;
+    let holder = Holder::load_or_create(&path)?;
+    let mut wallet = open_wallet(cli)?;
+    let client = exchange_client()?;
+    let ctx = receive::Context {
+        client: &client,
+        holder: &holder,
+        now: Utc::now(),
+    };
+    let iopts = ImportOptions {
+        keep_unverified,
+        verify: opts.clone(),
+    };
+    let mut sink = receive::Sink {
+        wallet: &mut wallet,
+        import: &iopts,
+        keep_other_subject,
+    };
+    let mut ui = CliConsent {
+        json: cli.json,
+        items: Vec::new(),
+        tx_code,
+    };
+    let result = receive::receive(link, &ctx, &mut sink, &mut ui);
+    if let Err(e @ receive::ReceiveError::TxCodeNeeded) = &result {
+        return Err(Fatal(e.to_string()));
+    }
+    if cli.json {
+        print_json(&ui.items)?;
+    }
+    let all_ok = ui.items.iter().all(ItemResult::ok);
+    match result {
+        Ok(done) => {
+            if ui.items.is_empty() {
+                eprintln!("satchel: {} sent no credential", done.party.host);
+            }
+            if let Some(url) = done.redirect_url {
+                eprintln!("satchel: the issuer asks you to continue at {url}");
+            }
+            Ok(all_ok)
+        }
+        Err(e) => {
+            let kept = ui.items.iter().filter(|i| i.id.is_some()).count();
+            let kept = if kept > 0 {
+                format!(" ({kept} credential(s) received before it stopped are stored)")
+            } else {
+                String::new()
+            };
+            eprintln!("satchel: {e}{kept}");
+            Ok(false)
+        }
+    }
+}
+
+fn print_json(v: &impl serde::Serialize) -> Result<(), Fatal> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, v)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// `satchel present LINK [--choose ID...]`: shows the verifier's request and
+/// the matching credentials; sends only the chosen ones.
+fn present(cli: &Cli, link: &str, choose: &[i64]) -> Result<bool, Fatal> {
+    let path = store::resolve_wallet_path(cli.wallet.as_deref())?;
+    let holder = Holder::load_or_create(&path)?;
+    let wallet = open_wallet(cli)?;
+    let client = exchange_client()?;
+    let ctx = receive::Context {
+        client: &client,
+        holder: &holder,
+        now: Utc::now(),
+    };
+    let mut ui = CliConsent {
+        json: cli.json,
+        items: Vec::new(),
+        tx_code: None,
+    };
+    let request = match receive::vcapi::verifier_request(&ctx, &wallet, link, &mut ui) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("satchel: {e}");
+            return Ok(false);
+        }
+    };
+    for ask in &request.asks {
+        let reason = ask
+            .reason
+            .as_deref()
+            .map(|r| format!(" — {r:?}"))
+            .unwrap_or_default();
+        eprintln!(
+            "satchel: {} asks for a {}{reason}",
+            request.party,
+            if ask.types.is_empty() {
+                "credential".to_string()
+            } else {
+                ask.types.join(" + ")
+            }
+        );
+    }
+    if choose.is_empty() {
+        if cli.json {
+            print_json(&request)?;
+        } else {
+            for c in &request.matching {
+                println!(
+                    "#{} {} — {}",
+                    c.id,
+                    c.name,
+                    c.issuer.as_deref().unwrap_or("unknown issuer")
+                );
+            }
+        }
+        eprintln!(
+            "satchel: {} of your credentials match; nothing was sent (choose with --choose ID...)",
+            request.matching.len()
+        );
+        return Ok(true);
+    }
+    match receive::vcapi::present(&ctx, &wallet, &request, choose, &mut ui) {
+        Ok(redirect) => {
+            if cli.json {
+                print_json(&json!({"sent": choose, "verifier": request.party,
+                    "redirect_url": redirect}))?;
+            }
+            eprintln!("satchel: sent to {}", request.party.host);
+            if let Some(url) = redirect {
+                eprintln!("satchel: the verifier asks you to continue at {url}");
+            }
+            Ok(true)
+        }
+        Err(e) => {
+            eprintln!("satchel: {e}");
+            Ok(false)
+        }
     }
 }
 

@@ -418,16 +418,78 @@ impl HttpsFetcher {
     }
 
     fn fetch(&self, url: &str, accept: &str) -> Result<Fetched, NetError> {
+        let answer = self.send(url, None, accept, &[])?;
+        if !(200..300).contains(&answer.status) {
+            return Err(NetError::Status {
+                url: url.to_string(),
+                status: answer.status,
+            });
+        }
+        Ok(Fetched {
+            url: url.to_string(),
+            body: answer.body,
+            content_type: answer.content_type,
+            fetched_at: Utc::now(),
+            from_cache: false,
+        })
+    }
+
+    /// POSTs `body` (of type `content_type`) to `url` under the same rules as
+    /// every GET: https only, same-host redirects (307/308 repeat the POST,
+    /// others continue as a GET), no private address, time and size caps.
+    /// Any final status is an answer, so a caller can read an error's body
+    /// (OAuth's `{"error": …}`); a redirect elsewhere is an error. Nothing is
+    /// cached: a POST is an action, not a document.
+    pub fn post(
+        &self,
+        url: &str,
+        content_type: &str,
+        body: &[u8],
+        accept: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<Answer, NetError> {
+        self.send(url, Some((content_type, body)), accept, headers)
+    }
+
+    /// GETs `url` with extra request headers, returning any final status as
+    /// an answer (see [`HttpsFetcher::post`]); never cached.
+    pub fn get_answer(
+        &self,
+        url: &str,
+        accept: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<Answer, NetError> {
+        self.send(url, None, accept, headers)
+    }
+
+    fn send(
+        &self,
+        url: &str,
+        mut post: Option<(&str, &[u8])>,
+        accept: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<Answer, NetError> {
         let origin = https_origin(url)?;
         let limit = self.limits.max_body_bytes;
         let mut current = url.to_string();
         for _ in 0..=self.limits.max_redirects {
-            let mut resp = self
-                .agent
-                .get(&current)
-                .header("Accept", accept)
-                .call()
-                .map_err(|e| HttpsFetcher::map_error(url, e, limit))?;
+            let call = match post {
+                Some((ctype, body)) => {
+                    let mut req = self.agent.post(&current).header("Accept", accept);
+                    for (k, v) in headers {
+                        req = req.header(*k, *v);
+                    }
+                    req.header("Content-Type", ctype).send(body)
+                }
+                None => {
+                    let mut req = self.agent.get(&current).header("Accept", accept);
+                    for (k, v) in headers {
+                        req = req.header(*k, *v);
+                    }
+                    req.call()
+                }
+            };
+            let mut resp = call.map_err(|e| HttpsFetcher::map_error(url, e, limit))?;
             let status = resp.status().as_u16();
             if (300..400).contains(&status) {
                 let location = resp
@@ -439,6 +501,9 @@ impl HttpsFetcher {
                 let to = redirect_target(&current, &location).unwrap_or(location);
                 match https_origin(&to) {
                     Ok(o) if o == origin => {
+                        if !matches!(status, 307 | 308) {
+                            post = None;
+                        }
                         current = to;
                         continue;
                     }
@@ -449,12 +514,6 @@ impl HttpsFetcher {
                         })
                     }
                 }
-            }
-            if !(200..300).contains(&status) {
-                return Err(NetError::Status {
-                    url: url.to_string(),
-                    status,
-                });
             }
             let content_type = resp
                 .headers()
@@ -469,12 +528,11 @@ impl HttpsFetcher {
                 .limit(limit as u64)
                 .read_to_vec()
                 .map_err(|e| HttpsFetcher::map_error(url, e, limit))?;
-            return Ok(Fetched {
+            return Ok(Answer {
                 url: url.to_string(),
-                body,
+                status,
                 content_type,
-                fetched_at: Utc::now(),
-                from_cache: false,
+                body,
             });
         }
         Err(NetError::Transport {
@@ -482,6 +540,20 @@ impl HttpsFetcher {
             reason: format!("more than {} redirects", self.limits.max_redirects),
         })
     }
+}
+
+/// A server's final answer to [`HttpsFetcher::post`] or
+/// [`HttpsFetcher::get_answer`], whatever its status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// The URL asked for (before same-host redirects).
+    pub url: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// The media type, lower case, without parameters.
+    pub content_type: Option<String>,
+    /// The body (at most the size cap).
+    pub body: Vec<u8>,
 }
 
 impl Fetcher for HttpsFetcher {

@@ -40,12 +40,26 @@ pub fn bundle(
             serde_json::from_slice::<Value>(raw).map_err(|_| ExportError::NotJson(format!("#{i}")))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let vp = json!({
+    sign_presentation(holder, creds, opts, now)
+}
+
+/// Signs a presentation of `creds` (none: a DID authentication, which proves
+/// only that the learner holds their key) by the learner, `eddsa-rdfc-2022`
+/// for `authentication`, with the challenge and domain the other party gave.
+pub fn sign_presentation(
+    holder: &Holder,
+    creds: Vec<Value>,
+    opts: &BundleOptions,
+    now: DateTime<Utc>,
+) -> Result<Value, ExportError> {
+    let mut vp = json!({
         "@context": [formats::VC_V2_CONTEXT],
         "type": ["VerifiablePresentation"],
         "holder": holder.did,
-        "verifiableCredential": creds,
     });
+    if !creds.is_empty() {
+        vp["verifiableCredential"] = Value::Array(creds);
+    }
     Ok(proof::sign(
         &vp,
         holder.signing_key(),

@@ -33,6 +33,12 @@ pub enum Reply {
     Huge(usize),
     /// 200 that sends one byte every `Duration` (bounded to 30 s in all).
     Slow(Duration),
+    /// This status, content type and body (an HTML error page, an OAuth error).
+    StatusBody(u16, &'static str, Vec<u8>),
+    /// Closes the connection without answering (a server gone mid-exchange).
+    Hangup,
+    /// The n-th request gets the n-th reply; the last one repeats.
+    Seq(Vec<Reply>),
 }
 
 impl Reply {
@@ -53,6 +59,7 @@ pub struct TestServer {
     pub ca_pem: String,
     routes: Arc<Mutex<HashMap<String, Reply>>>,
     hits: Arc<Mutex<HashMap<String, usize>>>,
+    bodies: Arc<Mutex<HashMap<String, Vec<Vec<u8>>>>>,
     _dir: tempfile::TempDir,
     ca_path: PathBuf,
 }
@@ -60,26 +67,10 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server whose certificate (signed by a fresh test CA) names `hosts`.
     pub fn start(hosts: &[&str]) -> TestServer {
-        let ca_key = rcgen::KeyPair::generate().unwrap();
-        let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-        ca_params.key_usages = vec![
-            rcgen::KeyUsagePurpose::KeyCertSign,
-            rcgen::KeyUsagePurpose::CrlSign,
-            rcgen::KeyUsagePurpose::DigitalSignature,
-        ];
-        ca_params
-            .distinguished_name
-            .push(rcgen::DnType::CommonName, "Satchel test CA");
-        let ca_cert = ca_params.self_signed(&ca_key).unwrap();
-        let leaf_key = rcgen::KeyPair::generate().unwrap();
-        let leaf_params =
-            rcgen::CertificateParams::new(hosts.iter().map(|h| h.to_string()).collect::<Vec<_>>())
-                .unwrap();
-        let leaf = leaf_params.signed_by(&leaf_key, &ca_cert, &ca_key).unwrap();
-
+        let pki = TestPki::new(hosts);
+        let (ca_pem, leaf_der, leaf_key_der) = (pki.ca_pem, pki.cert_der, pki.key_der);
         let key = rustls::pki_types::PrivateKeyDer::Pkcs8(
-            rustls::pki_types::PrivatePkcs8KeyDer::from(leaf_key.serialize_der()),
+            rustls::pki_types::PrivatePkcs8KeyDer::from(leaf_key_der),
         );
         let config = rustls::ServerConfig::builder_with_provider(Arc::new(
             rustls::crypto::ring::default_provider(),
@@ -87,7 +78,7 @@ impl TestServer {
         .with_safe_default_protocol_versions()
         .unwrap()
         .with_no_client_auth()
-        .with_single_cert(vec![leaf.der().clone()], key)
+        .with_single_cert(vec![leaf_der.into()], key)
         .unwrap();
         let config = Arc::new(config);
 
@@ -95,20 +86,21 @@ impl TestServer {
         let port = listener.local_addr().unwrap().port();
         let routes: Arc<Mutex<HashMap<String, Reply>>> = Arc::default();
         let hits: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+        let bodies: Arc<Mutex<HashMap<String, Vec<Vec<u8>>>>> = Arc::default();
         {
-            let (routes, hits) = (routes.clone(), hits.clone());
+            let (routes, hits, bodies) = (routes.clone(), hits.clone(), bodies.clone());
             std::thread::spawn(move || {
                 for stream in listener.incoming() {
                     let Ok(stream) = stream else { continue };
-                    let (config, routes, hits) = (config.clone(), routes.clone(), hits.clone());
+                    let (config, routes, hits, bodies) =
+                        (config.clone(), routes.clone(), hits.clone(), bodies.clone());
                     std::thread::spawn(move || {
-                        let _ = handle(stream, config, &routes, &hits);
+                        let _ = handle(stream, config, &routes, &hits, &bodies);
                     });
                 }
             });
         }
         let dir = tempfile::tempdir().unwrap();
-        let ca_pem = ca_cert.pem();
         let ca_path = dir.path().join("test-ca.pem");
         std::fs::write(&ca_path, &ca_pem).unwrap();
         TestServer {
@@ -117,6 +109,7 @@ impl TestServer {
             ca_pem,
             routes,
             hits,
+            bodies,
             _dir: dir,
             ca_path,
         }
@@ -125,6 +118,16 @@ impl TestServer {
     /// Answers `url` (`https://host/path`) with `reply`.
     pub fn serve(&self, url: &str, reply: Reply) {
         self.routes.lock().unwrap().insert(url.to_string(), reply);
+    }
+
+    /// The bodies of the requests `url` received, in order.
+    pub fn bodies(&self, url: &str) -> Vec<Vec<u8>> {
+        self.bodies
+            .lock()
+            .unwrap()
+            .get(url)
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// How many requests `url` received.
@@ -177,6 +180,7 @@ fn handle(
     config: Arc<rustls::ServerConfig>,
     routes: &Mutex<HashMap<String, Reply>>,
     hits: &Mutex<HashMap<String, usize>>,
+    bodies: &Mutex<HashMap<String, Vec<Vec<u8>>>>,
 ) -> std::io::Result<()> {
     tcp.set_read_timeout(Some(Duration::from_secs(10)))?;
     tcp.set_write_timeout(Some(Duration::from_secs(10)))?;
@@ -191,7 +195,29 @@ fn handle(
         }
         head.extend_from_slice(&buf[..n]);
     }
+    let split = head
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(head.len(), |i| i + 4);
+    let mut body = head.split_off(split);
     let head = String::from_utf8_lossy(&head);
+    let length = head
+        .lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse::<usize>().ok())
+                .flatten()
+        })
+        .unwrap_or(0)
+        .min(16 * 1024 * 1024);
+    while body.len() < length {
+        let n = tls.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&buf[..n]);
+    }
     let mut lines = head.lines();
     let path = lines
         .next()
@@ -206,8 +232,22 @@ fn handle(
         .unwrap_or_default();
     let host = host.split(':').next().unwrap_or_default();
     let url = format!("https://{host}{path}");
-    *hits.lock().unwrap().entry(url.clone()).or_default() += 1;
-    let reply = routes.lock().unwrap().get(&url).cloned();
+    let n = {
+        let mut hits = hits.lock().unwrap();
+        let n = hits.entry(url.clone()).or_default();
+        *n += 1;
+        *n
+    };
+    bodies
+        .lock()
+        .unwrap()
+        .entry(url.clone())
+        .or_default()
+        .push(body);
+    let reply = match routes.lock().unwrap().get(&url).cloned() {
+        Some(Reply::Seq(replies)) => replies.get(n - 1).or(replies.last()).cloned(),
+        other => other,
+    };
     let head = |status: &str, ctype: &str, extra: &str| {
         format!("HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nConnection: close\r\n{extra}\r\n")
     };
@@ -228,6 +268,13 @@ fn handle(
             tls.write_all(head("200 OK", ctype, &extra).as_bytes())?;
             tls.write_all(&body)?;
         }
+        Some(Reply::StatusBody(code, ctype, body)) => {
+            let status = format!("{code} Status");
+            let len = format!("Content-Length: {}\r\n", body.len());
+            tls.write_all(head(&status, ctype, &len).as_bytes())?;
+            tls.write_all(&body)?;
+        }
+        Some(Reply::Hangup) | Some(Reply::Seq(_)) => return Ok(()),
         Some(Reply::Redirect(to)) => {
             let extra = format!("Location: {to}\r\nContent-Length: 0\r\n");
             tls.write_all(head("302 Found", "text/plain", &extra).as_bytes())?;
@@ -263,4 +310,49 @@ fn handle(
     tls.conn.send_close_notify();
     let _ = tls.flush();
     Ok(())
+}
+
+/// A test CA and a leaf certificate it signed for some host names: for
+/// servers other than [`TestServer`] (the reference stack's exchanger in Node).
+pub struct TestPki {
+    /// The CA certificate, PEM (what `SATCHEL_EXTRA_CA_CERTS` names).
+    pub ca_pem: String,
+    /// The leaf certificate, PEM.
+    pub cert_pem: String,
+    /// The leaf's private key, PKCS#8 PEM.
+    pub key_pem: String,
+    /// The leaf certificate, DER.
+    pub cert_der: Vec<u8>,
+    /// The leaf's private key, PKCS#8 DER.
+    pub key_der: Vec<u8>,
+}
+
+impl TestPki {
+    /// A fresh CA and a leaf for `hosts`.
+    pub fn new(hosts: &[&str]) -> TestPki {
+        let ca_key = rcgen::KeyPair::generate().unwrap();
+        let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        ca_params.key_usages = vec![
+            rcgen::KeyUsagePurpose::KeyCertSign,
+            rcgen::KeyUsagePurpose::CrlSign,
+            rcgen::KeyUsagePurpose::DigitalSignature,
+        ];
+        ca_params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "Satchel test CA");
+        let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+        let leaf_key = rcgen::KeyPair::generate().unwrap();
+        let leaf_params =
+            rcgen::CertificateParams::new(hosts.iter().map(|h| h.to_string()).collect::<Vec<_>>())
+                .unwrap();
+        let leaf = leaf_params.signed_by(&leaf_key, &ca_cert, &ca_key).unwrap();
+        TestPki {
+            ca_pem: ca_cert.pem(),
+            cert_pem: leaf.pem(),
+            key_pem: leaf_key.serialize_pem(),
+            cert_der: leaf.der().to_vec(),
+            key_der: leaf_key.serialize_der(),
+        }
+    }
 }
