@@ -11,31 +11,10 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve, basename } from 'node:path';
 import { openSession, until } from '../support/webdriver.mjs';
+import { BROWSERS } from './browsers.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = process.env.SATCHEL_CLI;
-const BROWSERS = {
-  chromium: {
-    driver: process.env.SATCHEL_CHROMEDRIVER,
-    capabilities: {
-      browserName: 'chrome',
-      'goog:chromeOptions': {
-        binary: '/usr/bin/chromium',
-        // A phone-width window; root in CI needs --no-sandbox.
-        args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--window-size=390,844'],
-      },
-    },
-  },
-  webkit: {
-    driver: process.env.SATCHEL_WEBKITDRIVER,
-    capabilities: {
-      'webkitgtk:browserOptions': {
-        binary: '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
-        args: ['--automation'],
-      },
-    },
-  },
-};
 
 /** Credentials in every format the page takes, and bundles and portfolios. */
 const FILES = [
