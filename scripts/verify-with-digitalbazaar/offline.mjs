@@ -1,5 +1,5 @@
 // The offline document loaders the reference scripts use: JSON-LD contexts come
-// from the repository's shipped copies (../../contexts) and did:key documents
+// from the repository's shipped copies (crates/satchel-verify/contexts) and did:key documents
 // are derived locally; anything else is refused, never fetched.
 import {readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
@@ -10,7 +10,7 @@ import {Ed25519VerificationKey2020} from '@digitalbazaar/ed25519-verification-ke
 import * as DidKey from '@digitalbazaar/did-method-key';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const contextsDir = join(here, '..', '..', 'contexts');
+const contextsDir = join(here, '..', '..', 'crates', 'satchel-verify', 'contexts');
 const index = JSON.parse(readFileSync(join(contextsDir, 'INDEX.json'), 'utf8'));
 
 function loaderWith(fromMultibase) {
