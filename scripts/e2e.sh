@@ -21,6 +21,8 @@ export SATCHEL_SAVE_DIR="$WORK/saved"
 mkdir -p "$SATCHEL_SAVE_DIR"
 # The file Restore… opens instead of asking (the test puts a backup there).
 export SATCHEL_OPEN_FILE="$WORK/restore.age"
+# Web pages the app would open in the browser (LinkedIn's form) are logged here.
+export SATCHEL_OPEN_URL_FILE="$WORK/opened-urls.txt"
 
 # A free WebDriver port (Xvfb picks its own free display below).
 PORT=4444

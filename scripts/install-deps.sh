@@ -11,7 +11,7 @@ PKGS=(
   build-essential pkg-config libssl-dev             # Rust crates with C parts
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev  # Tauri 2 on Linux
   xvfb webkit2gtk-driver imagemagick                 # headless app runs, WebDriver, screenshots
-  zbar-tools                                         # independent QR reader for tests
+  zbar-tools librsvg2-bin                            # independent QR reader for tests; rsvg-convert draws SVG codes for it (ImageMagick's SVG delegate)
   dbus-daemon gnome-keyring                          # a private Secret Service keyring for the key test
   fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji  # credential text: Latin, Arabic, CJK, emoji
   jq lintian desktop-file-utils                      # the Debian package: its config, lintian, the desktop entry check

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes src/share/sb2-dictionary.txt, the zlib preset dictionary of `SB2:` QR codes.
+"""Writes crates/satchel-verify/src/sb2-dictionary.txt, the zlib preset dictionary of `SB2:` QR codes.
 
 The dictionary is frozen: every SB2 code ever printed inflates only with these exact
 bytes (a test pins their SHA-256). A better dictionary needs a new prefix (SB3:) and a
@@ -76,5 +76,5 @@ FRAGMENTS = [
 
 if __name__ == "__main__":
     text = '"' + '","'.join(TERMS) + '"' + "".join(FRAGMENTS)
-    (ROOT / "src/share/sb2-dictionary.txt").write_bytes(text.encode())
+    (ROOT / "crates/satchel-verify/src/sb2-dictionary.txt").write_bytes(text.encode())
     print(len(text.encode()), "bytes")

@@ -154,14 +154,36 @@ enum Command {
         choose: Vec<i64>,
     },
     /// Make a QR code (PNG or SVG, by extension) that carries the signed
-    /// credential; a credential too large for one code gets numbered parts
-    /// FILE-1.png, FILE-2.png, ...
+    /// credential. By default a Satchel code (`SB2:`, read by Satchel); a
+    /// credential too large for one code gets numbered parts FILE-1.png,
+    /// FILE-2.png, ... With --link (or --verifier-url) a verifier link: one
+    /// code any phone camera opens at the verifier page, which verifies the
+    /// credential in the phone's browser (its link is printed on stdout).
     Qr {
         /// Wallet id.
         id: i64,
         /// Output file: code.png or code.svg.
         #[arg(short, long)]
         output: PathBuf,
+        /// Make the verifier link form, for the verifier page in
+        /// `settings verifier-url` (default: Satchel's published page).
+        #[arg(long)]
+        link: bool,
+        /// The verifier page for this one code (https://, or http:// on
+        /// 127.0.0.1 or localhost for tests); implies --link.
+        #[arg(long, value_name = "URL")]
+        verifier_url: Option<String>,
+    },
+    /// LinkedIn's add-to-profile link for a credential (Licenses &
+    /// certifications, prefilled: name, issuer, dates, its verifier link and
+    /// id), printed on stdout; --json gives each field.
+    Linkedin {
+        /// Wallet id.
+        id: i64,
+        /// The verifier page its credential URL opens, for this one link
+        /// (default: `settings verifier-url`).
+        #[arg(long, value_name = "URL")]
+        verifier_url: Option<String>,
     },
     /// Read credential QR codes from images (PNG/JPEG) and verify them; the
     /// parts of a multi-part code may come in any order, in several images
@@ -214,6 +236,16 @@ enum SettingsCommand {
     Emails {
         #[command(subcommand)]
         action: EmailsAction,
+    },
+    /// The verifier page that verifier-link QR codes and LinkedIn links
+    /// open: shows it, or sets it (https://; http:// only on 127.0.0.1 or
+    /// localhost, for tests).
+    VerifierUrl {
+        /// The new address (none: show the current one).
+        url: Option<String>,
+        /// Back to Satchel's published verifier page.
+        #[arg(long, conflicts_with = "url")]
+        clear: bool,
     },
 }
 
@@ -422,19 +454,37 @@ fn print_items(cli: &Cli, items: &[ItemResult]) -> Result<bool, Fatal> {
     Ok(items.iter().all(ItemResult::ok))
 }
 
-/// `qr ID -o FILE`: one code in FILE, or parts FILE-1.ext, FILE-2.ext, ...
-fn make_qr(cli: &Cli, id: i64, output: &std::path::Path) -> Result<bool, Fatal> {
+/// `qr ID -o FILE [--link | --verifier-url URL]`: one code in FILE, or
+/// parts FILE-1.ext, FILE-2.ext, ... (Satchel codes only).
+fn make_qr(
+    cli: &Cli,
+    id: i64,
+    output: &std::path::Path,
+    link: bool,
+    verifier_url: Option<&str>,
+) -> Result<bool, Fatal> {
+    // A bad address is the command's fault (exit 2), whatever the id.
+    let given = verifier_url.map(qr::VerifierUrl::parse).transpose()?;
     let wallet = open_wallet(cli)?;
+    let url = match given {
+        Some(url) => Some(url),
+        None if link => Some(export::verifier_url(&wallet)?),
+        None => None,
+    };
     let Some(rec) = stored_credential(&wallet, id)? else {
         return Ok(false);
     };
-    let code = qr::encode(&rec.raw)?;
+    let code = match &url {
+        Some(url) => qr::encode_link(&rec.raw, url)?,
+        None => qr::encode(&rec.raw)?,
+    };
     let ext = output
         .extension()
         .map(|e| e.to_string_lossy().to_string())
         .unwrap_or_else(|| "png".into());
     let is_svg = ext.eq_ignore_ascii_case("svg");
     let n = code.parts.len();
+    let mut files = Vec::new();
     for (i, part) in code.parts.iter().enumerate() {
         let path = if n == 1 {
             output.to_path_buf()
@@ -449,10 +499,10 @@ fn make_qr(cli: &Cli, id: i64, output: &std::path::Path) -> Result<bool, Fatal> 
         };
         std::fs::write(&path, bytes)
             .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?;
-        let which = if n == 1 {
-            String::new()
-        } else {
-            format!("part {} of {n}, ", i + 1)
+        let which = match (&url, n) {
+            (Some(url), _) => format!("a verifier link to {url}: any phone camera opens it, "),
+            (None, 1) => "a Satchel code, ".into(),
+            (None, _) => format!("part {} of {n} of a Satchel code, ", i + 1),
         };
         eprintln!(
             "satchel: wrote {} ({which}QR version {}, error correction {}, {} characters)",
@@ -461,6 +511,44 @@ fn make_qr(cli: &Cli, id: i64, output: &std::path::Path) -> Result<bool, Fatal> 
             part.ec_level(),
             part.payload.len()
         );
+        files.push(path.display().to_string());
+    }
+    if cli.json {
+        println!(
+            "{}",
+            json!({
+                "form": if url.is_some() { "link" } else { "sb2" },
+                "files": files,
+                "version": code.version(),
+                "ec_level": code.ec_level().to_string(),
+                "link": code.link,
+            })
+        );
+    } else if let Some(link) = &code.link {
+        println!("{link}");
+    }
+    Ok(true)
+}
+
+/// `satchel linkedin ID`: LinkedIn's add-to-profile link on stdout.
+fn linkedin(cli: &Cli, id: i64, verifier_url: Option<&str>) -> Result<bool, Fatal> {
+    let given = verifier_url.map(qr::VerifierUrl::parse).transpose()?;
+    let wallet = open_wallet(cli)?;
+    let url = match given {
+        Some(url) => url,
+        None => export::verifier_url(&wallet)?,
+    };
+    let Some(rec) = stored_credential(&wallet, id)? else {
+        return Ok(false);
+    };
+    let add = export::linkedin::add_to_profile(&rec.raw, &rec.listed.summary, &url);
+    if cli.json {
+        println!("{}", serde_json::to_string_pretty(&add)?);
+    } else {
+        println!("{}", add.url);
+    }
+    if let Some(note) = &add.note {
+        eprintln!("satchel: {note}");
     }
     Ok(true)
 }
@@ -525,7 +613,13 @@ fn run(cli: &Cli) -> Result<bool, Fatal> {
             challenge,
             domain,
         } => verify_bundle(cli, file, challenge.as_deref(), domain.as_deref(), &opts),
-        Command::Qr { id, output } => make_qr(cli, *id, output),
+        Command::Qr {
+            id,
+            output,
+            link,
+            verifier_url,
+        } => make_qr(cli, *id, output, *link, verifier_url.as_deref()),
+        Command::Linkedin { id, verifier_url } => linkedin(cli, *id, verifier_url.as_deref()),
         Command::VerifyQr { images } => verify_qr(cli, images, &opts),
         Command::Whoami => whoami(cli),
         Command::Settings { what } => settings(cli, what),
@@ -1070,7 +1164,12 @@ fn export_raw(cli: &Cli, id: i64) -> Result<bool, Fatal> {
 }
 
 fn settings(cli: &Cli, what: &SettingsCommand) -> Result<bool, Fatal> {
-    let SettingsCommand::Emails { action } = what;
+    let action = match what {
+        SettingsCommand::Emails { action } => action,
+        SettingsCommand::VerifierUrl { url, clear } => {
+            return verifier_url_setting(cli, url.as_deref(), *clear)
+        }
+    };
     let wallet = open_wallet(cli)?;
     let changed = match action {
         EmailsAction::Add { email } => {
@@ -1094,6 +1193,33 @@ fn settings(cli: &Cli, what: &SettingsCommand) -> Result<bool, Fatal> {
         }
     }
     Ok(changed != Some(false))
+}
+
+/// `settings verifier-url [URL] [--clear]`: the address on stdout.
+fn verifier_url_setting(cli: &Cli, url: Option<&str>, clear: bool) -> Result<bool, Fatal> {
+    // Checked before the wallet is opened: a bad address changes nothing.
+    if let Some(url) = url {
+        qr::VerifierUrl::parse(url)?;
+    }
+    let wallet = open_wallet(cli)?;
+    let now = match (url, clear) {
+        (Some(url), _) => export::set_verifier_url(&wallet, Some(url))?,
+        (None, true) => export::set_verifier_url(&wallet, None)?,
+        (None, false) => export::verifier_url(&wallet)?,
+    };
+    let published = wallet.setting(export::VERIFIER_URL_SETTING)?.is_none();
+    if cli.json {
+        println!(
+            "{}",
+            json!({"verifier_url": now.as_str(), "published": published})
+        );
+    } else {
+        println!("{now}");
+        if published {
+            eprintln!("satchel: the published Satchel verifier page (the default)");
+        }
+    }
+    Ok(true)
 }
 
 /// The passphrase: `$SATCHEL_PASSPHRASE`, else asked on the terminal without

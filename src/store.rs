@@ -881,6 +881,14 @@ impl Wallet {
         Ok(())
     }
 
+    /// Removes a wallet setting (back to its default); whether it was set.
+    pub fn remove_setting(&self, key: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM settings WHERE key = ?1", [key])?
+            > 0)
+    }
+
     /// Whether the learner allows online checks: `None` until they answered.
     pub fn online_checks(&self) -> Result<Option<bool>, StoreError> {
         Ok(self.setting(ONLINE_CHECKS_SETTING)?.map(|v| v == "true"))

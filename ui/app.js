@@ -217,6 +217,16 @@ async function saveEmails() {
   }
 }
 
+async function saveVerifierUrl(url) {
+  try {
+    const now = await invoke('set_verifier_url', { url });
+    $('s-verifier').value = now;
+    $('s-verifier-status').textContent = url ? `Saved: codes and links now open ${now}.` : 'Back to Satchel\'s published page.';
+  } catch (e) {
+    $('s-verifier-status').textContent = `Not saved: ${e}`;
+  }
+}
+
 async function importFiles(files) {
   const all = [];
   let n = 0;
@@ -338,12 +348,14 @@ async function confirmRemove() {
 // Present mode: the code at a whole number of device pixels a module (at
 // least 4), quiet zone included, black on white; several parts cycle with a
 // pause button; ←/→ step through parts, Space pauses, Esc closes.
+// Two forms: the verifier link (the default; any phone camera opens the
+// verifier page) and the Satchel code (read by Satchel); a button switches.
 const PART_SECONDS = 3;
-const presentState = { qr: null, index: 0, timer: null, paused: false };
+const presentState = { qr: null, index: 0, timer: null, paused: false, form: 'link' };
 
 function presentSize(modules) {
   const dpr = window.devicePixelRatio || 1;
-  const room = Math.min(window.innerWidth - 48, window.innerHeight - 220);
+  const room = Math.min(window.innerWidth - 48, window.innerHeight - 260);
   const perModule = Math.max(4, Math.floor((room * dpr) / modules));
   return (perModule * modules) / dpr;
 }
@@ -363,7 +375,8 @@ function showPart(i, announce = false) {
   img.alt = `QR code of “${qr.name}”${which ? `, ${which}` : ''}`;
   $('present-part').textContent = n > 1 ? `Part ${presentState.index + 1} of ${n}` : '';
   $('present-part').setAttribute('aria-live', announce ? 'polite' : 'off');
-  $('present-meta').textContent = `Scan to verify offline · QR version ${part.version}, error correction ${qr.ec_level}`;
+  const what = qr.form === 'link' ? 'Verifier link' : 'Satchel code';
+  $('present-meta').textContent = `${what} · QR version ${part.version}, error correction ${qr.ec_level}`;
 }
 
 function setPaused(paused) {
@@ -378,18 +391,34 @@ function setPaused(paused) {
   }
 }
 
-async function present() {
+/** What the code is for, in the learner's words, and the other form's button. */
+function describePresent(qr) {
+  if (qr.form === 'link') {
+    $('present-purpose').textContent = 'Scan with any phone camera: it opens the Satchel verifier';
+    $('present-switch').textContent = 'Show the Satchel code instead';
+  } else {
+    $('present-purpose').textContent = 'Scan with Satchel (Verify a QR code)';
+    $('present-switch').textContent = 'Show the phone-camera code';
+  }
+  $('present-switch').disabled = qr.form === 'satchel' && Boolean(qr.link_error);
+}
+
+async function present(form = presentState.form) {
   const d = state.current;
   try {
-    const qr = await invoke('qr_code', { id: d.id });
+    const qr = await invoke('qr_code', { id: d.id, form });
     presentState.qr = qr;
+    presentState.form = form;
     const many = qr.parts.length > 1;
     $('present-name').textContent = qr.name;
     for (const id of ['present-prev', 'present-pause', 'present-next']) $(id).hidden = !many;
-    $('present-help').textContent = many
-      ? `This credential needs ${qr.parts.length} codes; they change every ${PART_SECONDS} seconds. The verifier scans each one, in any order. Space pauses, the arrow keys step.`
-      : '';
-    $('detail').close();
+    describePresent(qr);
+    const help = [];
+    if (qr.form === 'link') help.push(`It opens ${qr.verifier_url}, which checks the credential in the phone's browser; the credential itself is never sent to that site.`);
+    if (qr.link_error) help.push(`No phone-camera code: ${qr.link_error}`);
+    if (many) help.push(`This credential needs ${qr.parts.length} codes; they change every ${PART_SECONDS} seconds. The verifier scans each one, in any order. Space pauses, the arrow keys step.`);
+    $('present-help').textContent = help.join(' ');
+    if ($('detail').open) $('detail').close();
     // Nothing may cover the code or its help line while it is scanned (a
     // "Re-verified" toast from the detail view did).
     clearTimeout(toast.timer);
@@ -401,6 +430,13 @@ async function present() {
   } catch (e) {
     toast(String(e), 8000);
   }
+}
+
+/** Switches between the verifier link and the Satchel code. */
+function switchPresent() {
+  if (!presentState.qr) return;
+  setPaused(true);
+  present(presentState.qr.form === 'link' ? 'satchel' : 'link');
 }
 
 function closePresent() {
@@ -431,6 +467,74 @@ async function copyRaw() {
     sel.removeAllRanges();
     sel.addRange(range);
     toast('Selected: press Ctrl+C to copy.');
+  }
+}
+
+/** Copies text; where the clipboard is refused, selects `node`'s text to copy by hand. */
+async function copyText(text, what, node) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return `Copied ${what}.`;
+  } catch {
+    if (node) {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+    }
+    return `Selected ${what}: press Ctrl+C to copy.`;
+  }
+}
+
+// ---- Add to LinkedIn -----------------------------------------------------
+
+const LINKEDIN_FIELDS = [
+  ['name', 'Name'],
+  ['organizationName', 'Issuing organization'],
+  ['issueMonth', 'Issue month'],
+  ['issueYear', 'Issue year'],
+  ['expirationMonth', 'Expiration month'],
+  ['expirationYear', 'Expiration year'],
+  ['certId', 'Credential ID'],
+  ['certUrl', 'Credential URL'],
+];
+
+async function openLinkedin() {
+  const d = state.current;
+  if (!d) return;
+  let link;
+  try {
+    link = await invoke('linkedin_link', { id: d.id });
+  } catch (e) {
+    toast(String(e), 8000);
+    return;
+  }
+  state.linkedin = link;
+  const dl = $('li-fields');
+  dl.replaceChildren();
+  for (const [key, label] of LINKEDIN_FIELDS) {
+    const value = link.fields[key];
+    if (value === null || value === undefined || value === '') continue;
+    const text = String(value);
+    const shown = el('span', { class: 'value mono', text });
+    const copy = el('button', { type: 'button', text: 'Copy' });
+    copy.setAttribute('aria-label', `Copy ${label}`);
+    copy.addEventListener('click', async () => { $('li-status').textContent = await copyText(text, label, shown); });
+    dl.append(el('dt', { text: label }), el('dd', {}, shown, copy));
+  }
+  $('li-note').textContent = link.note || '';
+  $('li-note').hidden = !link.note;
+  $('li-status').textContent = '';
+  $('linkedin-dialog').showModal();
+}
+
+async function openLinkedinInBrowser() {
+  try {
+    await invoke('open_linkedin', { id: state.current.id });
+    $('li-status').textContent = 'Opened LinkedIn in your browser.';
+  } catch (e) {
+    $('li-status').textContent = String(e);
   }
 }
 
@@ -504,6 +608,9 @@ async function loadSettings() {
   state.online = info.online_checks === undefined ? null : info.online_checks;
   $('s-online').checked = info.online_checks === true;
   $('s-emails').value = (info.recipient_emails || []).join('\n');
+  $('s-verifier').value = info.verifier_url;
+  $('s-verifier').placeholder = info.published_verifier_url;
+  $('s-verifier-status').textContent = info.verifier_url_published ? 'Satchel\'s published page.' : '';
   $('s-backup-status').textContent = info.last_backup_at
     ? `Last backup: ${fmtDateTime(info.last_backup_at)}.`
     : 'This wallet has never been backed up.';
@@ -616,7 +723,16 @@ function wire() {
   $('d-close').addEventListener('click', () => $('detail').close());
   $('d-reverify').addEventListener('click', reverifyCurrent);
   $('d-remove').addEventListener('click', removeCurrent);
-  $('d-present').addEventListener('click', present);
+  $('d-present').addEventListener('click', () => present('link'));
+  $('d-linkedin').addEventListener('click', openLinkedin);
+  $('li-close').addEventListener('click', () => $('linkedin-dialog').close());
+  $('li-open').addEventListener('click', openLinkedinInBrowser);
+  $('li-copy-link').addEventListener('click', async () => {
+    if (state.linkedin) $('li-status').textContent = await copyText(state.linkedin.url, 'the LinkedIn link');
+  });
+  $('present-switch').addEventListener('click', switchPresent);
+  $('s-verifier-save').addEventListener('click', () => saveVerifierUrl($('s-verifier').value.trim() || null));
+  $('s-verifier-reset').addEventListener('click', () => saveVerifierUrl(null));
   $('d-copy').addEventListener('click', copyRaw);
   $('d-share').addEventListener('click', () => openShare(state.current && state.current.id));
   $('btn-share').addEventListener('click', () => openShare());

@@ -89,13 +89,15 @@ pub fn verify(data: &[u8]) {
     }
 }
 
-/// QR payloads: one code's text, or several (one per line) assembled as the
-/// parts of a multi-part code in any order.
+/// QR payloads: one code's text (a Satchel code, a verifier link or its
+/// fragment), or several (one per line) assembled as the parts of a
+/// multi-part code in any order, as `check_bytes` reads pasted text.
 pub fn qr_payload(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
     let _ = qr::decode_payload(text);
+    let _ = qr::decode_text(text);
     let scans: Vec<qr::Scan> = text
         .lines()
         .take(64)

@@ -1,6 +1,7 @@
 //! Fitting into the desktop: files opened with Satchel (the file manager's
 //! "Open with", or a second launch), one window per wallet, the window's
-//! remembered size and position, and the native About box.
+//! remembered size and position, the native About box, and web pages opened
+//! in the system browser.
 
 use std::ffi::OsString;
 use std::hash::{Hash, Hasher};
@@ -27,6 +28,45 @@ pub fn file_args<S: Into<OsString>>(args: impl IntoIterator<Item = S>, cwd: &Pat
         .filter(|a| !a.is_empty() && !a.to_string_lossy().starts_with('-'))
         .map(|a| cwd.join(a))
         .collect()
+}
+
+/// Set (to a file) in scripted and end-to-end runs: web pages the app would
+/// open in the browser are appended to that file, one a line, instead.
+pub const OPEN_URL_FILE_ENV: &str = "SATCHEL_OPEN_URL_FILE";
+
+/// Opens an https page in the system browser (`xdg-open`, `open`, or
+/// `explorer`), with no shell between. Only the Rust side calls it, with
+/// addresses it built itself: the web view cannot ask for a page.
+pub fn open_in_browser(url: &str) -> Result<(), String> {
+    if !url.starts_with("https://") || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("not a web page Satchel opens: {url}"));
+    }
+    if let Some(file) = std::env::var_os(OPEN_URL_FILE_ENV) {
+        use std::io::Write;
+        return std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&file)
+            .and_then(|mut f| writeln!(f, "{url}"))
+            .map_err(|e| format!("cannot write {}: {e}", Path::new(&file).display()));
+    }
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let mut child = std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot open the browser ({opener}: {e}); copy the link instead"))?;
+    // Reaped in the background: the opener returns at once, the browser stays.
+    std::thread::spawn(move || child.wait());
+    Ok(())
 }
 
 /// What keeps windows of different wallets apart: the D-Bus name a second

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::Utc;
 use satchel::backup::{self, KeyOutcome};
-use satchel::export::{self, BundleOptions, Share};
+use satchel::export::{self, linkedin, BundleOptions, Share};
 use satchel::holder::{Holder, OsKeyring, SecretStore};
 use satchel::import::{self, Disposition, ImportOptions, ItemResult};
 use satchel::net;
@@ -382,6 +382,12 @@ struct Info {
     learner_name: Option<String>,
     /// When the wallet was last backed up (RFC 3339), if ever.
     last_backup_at: Option<String>,
+    /// The verifier page that link codes and LinkedIn links open.
+    verifier_url: String,
+    /// Whether that is Satchel's published page (the default).
+    verifier_url_published: bool,
+    /// Satchel's published verifier page.
+    published_verifier_url: &'static str,
     /// The wallet holds credentials and was never backed up.
     backup_reminder: bool,
 }
@@ -409,6 +415,12 @@ fn wallet_info(state: State<'_, AppState>) -> CmdResult<Info> {
             recipient_emails: w.recipient_emails().map_err(err)?,
             learner_name: w.setting(export::LEARNER_NAME_SETTING).map_err(err)?,
             last_backup_at: w.setting(backup::LAST_BACKUP_SETTING).map_err(err)?,
+            verifier_url: export::verifier_url(w).map_err(err)?.to_string(),
+            verifier_url_published: w
+                .setting(export::VERIFIER_URL_SETTING)
+                .map_err(err)?
+                .is_none(),
+            published_verifier_url: export::PUBLISHED_VERIFIER_URL,
             backup_reminder: backup::needs_reminder(w).map_err(err)?,
         })
     })
@@ -606,15 +618,47 @@ struct QrOut {
     parts: Vec<QrPartOut>,
     ec_level: char,
     name: String,
+    /// `link` (any phone camera opens the verifier page) or `satchel`.
+    form: &'static str,
+    /// The verifier page the link opens (link form).
+    verifier_url: Option<String>,
+    /// Why the link form could not be made, when the Satchel code is shown
+    /// instead of the link asked for.
+    link_error: Option<String>,
 }
 
+/// The code Present mode shows: `form` `link` (the default: a phone camera
+/// opens the verifier page) or `satchel` (read by Satchel). A credential too
+/// large for one link code gets its Satchel code, with the reason.
 #[tauri::command]
-fn qr_code(state: State<'_, AppState>, id: i64) -> CmdResult<QrOut> {
+fn qr_code(state: State<'_, AppState>, id: i64, form: Option<String>) -> CmdResult<QrOut> {
     state.with(|w| {
         let rec = stored(w, id)?;
-        let code = qr::encode(&rec.raw).map_err(err)?;
+        let want_link = form.as_deref() != Some("satchel");
+        let mut link_error = None;
+        let mut verifier_url = None;
+        let mut code = None;
+        if want_link {
+            let url = export::verifier_url(w).map_err(err)?;
+            match qr::encode_link(&rec.raw, &url) {
+                Ok(c) => {
+                    code = Some(c);
+                    verifier_url = Some(url.to_string());
+                }
+                Err(e) => link_error = Some(e.to_string()),
+            }
+        }
+        let code = match code {
+            Some(c) => c,
+            None => qr::encode(&rec.raw).map_err(err)?,
+        };
         Ok(QrOut {
             ec_level: code.ec_level(),
+            form: if code.link.is_some() {
+                "link"
+            } else {
+                "satchel"
+            },
             parts: code
                 .parts
                 .iter()
@@ -625,8 +669,46 @@ fn qr_code(state: State<'_, AppState>, id: i64) -> CmdResult<QrOut> {
                 })
                 .collect(),
             name: rec.listed.summary.name,
+            verifier_url,
+            link_error,
         })
     })
+}
+
+/// Sets the verifier page (checked), or back to the published one with
+/// `None`; returns the address now in force.
+#[tauri::command]
+fn set_verifier_url(state: State<'_, AppState>, url: Option<String>) -> CmdResult<String> {
+    let url = url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
+    state.with(|w| {
+        export::set_verifier_url(w, url.as_deref())
+            .map(|u| u.to_string())
+            .map_err(err)
+    })
+}
+
+/// LinkedIn's add-to-profile link for a credential, with each field (the
+/// detail view shows them with copy buttons: LinkedIn may ignore the prefill).
+#[tauri::command]
+fn linkedin_link(state: State<'_, AppState>, id: i64) -> CmdResult<linkedin::AddToProfile> {
+    state.with(|w| {
+        let rec = stored(w, id)?;
+        let url = export::verifier_url(w).map_err(err)?;
+        Ok(linkedin::add_to_profile(
+            &rec.raw,
+            &rec.listed.summary,
+            &url,
+        ))
+    })
+}
+
+/// Opens LinkedIn's add-to-profile form for a credential in the system
+/// browser, when the learner clicks. The link is built here, never taken
+/// from the page.
+#[tauri::command]
+fn open_linkedin(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
+    let link = linkedin_link(state, id)?;
+    desktop::open_in_browser(&link.url)
 }
 
 /// An image the page read from a file, a drop or the clipboard.
@@ -794,6 +876,9 @@ fn main() {
             wallet_info,
             set_allow_remote_images,
             qr_code,
+            set_verifier_url,
+            linkedin_link,
+            open_linkedin,
             verify_qr_images,
             set_drop_target,
             share_export,

@@ -1,7 +1,8 @@
 //! What a learner shares, the last pipeline stage: verification bundles (a
 //! Verifiable Presentation signed by the learner's key, [`bundle`]),
-//! self-contained HTML portfolios ([`portfolio`]) and interview QR codes
-//! ([`qr`]). [`share`] is the one path the CLI and the app take.
+//! self-contained HTML portfolios ([`portfolio`]), interview QR codes and
+//! verifier links ([`qr`]) and LinkedIn's add-to-profile link
+//! ([`linkedin`]). [`share`] is the one path the CLI and the app take.
 //!
 //! Invariants: credentials are embedded unchanged (their issuers' proofs still
 //! verify); a bundle verifies offline; a portfolio makes no network request
@@ -15,6 +16,7 @@ use crate::store::{StoreError, Wallet};
 use crate::verify::{self, VerifyOptions};
 
 pub mod bundle;
+pub mod linkedin;
 pub mod page;
 pub mod portfolio;
 pub mod qr;
@@ -49,6 +51,57 @@ pub enum ExportError {
 
 /// Setting key of the learner's display name on portfolios (asked once).
 pub const LEARNER_NAME_SETTING: &str = "learner_name";
+
+/// Setting key of the verifier page address the learner chose (unset: the
+/// published page).
+pub const VERIFIER_URL_SETTING: &str = "verifier_url";
+
+/// The verifier page address links open: the learner's setting, else
+/// [`PUBLISHED_VERIFIER_URL`]. A stored address that no longer passes the
+/// check (written by hand) is an error that says so, not a silent default.
+pub fn verifier_url(wallet: &Wallet) -> Result<qr::VerifierUrl, VerifierUrlError> {
+    match wallet.setting(VERIFIER_URL_SETTING)? {
+        Some(url) => Ok(qr::VerifierUrl::parse(&url)?),
+        None => Ok(published_verifier_url()),
+    }
+}
+
+/// [`PUBLISHED_VERIFIER_URL`], checked.
+pub fn published_verifier_url() -> qr::VerifierUrl {
+    // A constant that passes the check (a unit test says so).
+    qr::VerifierUrl::parse(PUBLISHED_VERIFIER_URL)
+        .unwrap_or_else(|e| unreachable!("PUBLISHED_VERIFIER_URL: {e}"))
+}
+
+/// Sets the verifier page address (checked first), or back to the published
+/// page with `None`; returns the address now in force.
+pub fn set_verifier_url(
+    wallet: &Wallet,
+    url: Option<&str>,
+) -> Result<qr::VerifierUrl, VerifierUrlError> {
+    match url {
+        Some(url) => {
+            let checked = qr::VerifierUrl::parse(url)?;
+            wallet.set_setting(VERIFIER_URL_SETTING, checked.as_str())?;
+            Ok(checked)
+        }
+        None => {
+            wallet.remove_setting(VERIFIER_URL_SETTING)?;
+            Ok(published_verifier_url())
+        }
+    }
+}
+
+/// Why the verifier address could not be read or set.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifierUrlError {
+    /// The address is not a verifier page's.
+    #[error(transparent)]
+    Url(#[from] qr::UrlError),
+    /// The wallet could not be read or written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
 
 /// What to make of the chosen wallet credentials.
 #[derive(Debug, Clone)]
@@ -120,5 +173,16 @@ pub fn share(
                 .collect();
             Ok(portfolio_html(&learner, &entries, &vp, opts.now).into_bytes())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_published_verifier_page_is_a_verifier_address() {
+        assert_eq!(
+            super::published_verifier_url().as_str(),
+            super::PUBLISHED_VERIFIER_URL
+        );
     }
 }

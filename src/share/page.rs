@@ -12,8 +12,9 @@
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-/// Where the project publishes the verifier page (the release workflow,
-/// `.github/workflows/release.yml`, deploys it there).
+/// Where the project publishes the verifier page: the default address of
+/// verifier links and the independent check portfolios point to (the only
+/// place the code names it; `.github/workflows/release.yml` deploys it there).
 pub const PUBLISHED_VERIFIER_URL: &str = "https://satchel-wallet.github.io/satchel/verifier.html";
 
 /// The browser verifier: the WebAssembly module, gzip-compressed.

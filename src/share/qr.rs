@@ -1,125 +1,56 @@
-//! QR codes that carry a whole signed credential, for offline checking.
+//! Interview QR codes, the image side: making codes from a credential's
+//! bytes (`qrcode`), in two forms, and reading them from images (`rxing`).
+//! The text the codes carry (the payload codec, its limits and errors) is
+//! `satchel_verify::qr_payload`, re-exported here, so the browser verifier
+//! reads the same text.
 //!
-//! Payload (`SB2:`, made today): `SB2:` + Base45 (RFC 9285) of the compact
-//! JSON of the credential, zlib-compressed with the preset dictionary
-//! [`SB2_DICTIONARY`] (the terms of the shipped contexts and the fragments OB
-//! 3.0 credentials always carry; frozen, the prefix is its version). Base45
-//! stays inside the QR alphanumeric alphabet, the densest mode for text. The
-//! code is the smallest version at error correction level M (15 % recovery).
-//! A credential that needs more than version [`MAX_VERSION`] is split into
-//! parts `SB2:i/n:` + Base45 of the i-th slice of the same compressed bytes;
-//! the parts can be scanned in any order. `SB1:` codes (zlib without a
-//! dictionary, always one code) are still read.
+//! - **Satchel code** ([`encode`]): `SB2:` + Base45, the smallest version at
+//!   error correction level M; a credential that needs more than version
+//!   [`MAX_VERSION`] becomes parts `SB2:i/n:` read in any order. Read by
+//!   Satchel (`verify-qr`, the app's Verify a QR code).
+//! - **Verifier link** ([`encode_link`]): `URL#SB3:<digits>`, one code that a
+//!   phone camera opens as a web page, the verifier page, which verifies the
+//!   credential from the fragment in the phone's browser (the fragment never
+//!   reaches a server). One code mixes QR segments: the scheme and host in
+//!   alphanumeric mode (upper-cased: the same URL), the path in byte mode
+//!   (its case matters) unless it is alphanumeric as written, the digits in
+//!   numeric mode. At most version [`MAX_LINK_VERSION`] (SMART Health Cards'
+//!   cap); the smallest version at level L, with the level raised as far as
+//!   the data still fits that version (a screen shows a clean code; the
+//!   module size is what a camera needs). What does not fit is an error that
+//!   says so, never an unscannable code.
 //!
 //! Reading uses `rxing` (the Rust port of ZXing), made for camera images:
 //! scaled, blurred, rotated, perspective, noisy, JPEG-compressed codes with
 //! other content around them, and several codes in one image.
 //!
 //! Invariants: an encoded code is read back before it is returned, so an
-//! unreadable code is never produced; the reader bounds each payload, the
-//! number of parts and the inflated size, so a zip bomb is refused quickly.
+//! unreadable code is never produced; a verifier address is https (http only
+//! on a loopback address, for tests), with no fragment of its own.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
-use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
+use qrcode::bits::Bits;
 use qrcode::{EcLevel, QrCode, Version};
 use rxing::{BarcodeFormat, DecodeHints};
 
-/// The payload prefix of the codes made today: scheme and version.
-pub const PREFIX: &str = "SB2:";
+pub use satchel_verify::qr_payload::{
+    assemble, compress, compress_with, decode_payload, decode_text, encode_fragment,
+    encode_payload, fragment_text, from_digits, is_payload_text, link_fragment, sb2_payloads,
+    to_digits, Assembled, QrError, Scan, LINK_PREFIX, MAX_INFLATED_BYTES, MAX_LINK_DIGITS,
+    MAX_PARTS, MAX_PAYLOAD_CHARS, MAX_TEXT_CHARS, PREFIX, PREFIX_V1, SB2_DICTIONARY,
+    SB3_DICTIONARY,
+};
 
-/// The prefix of the first version (zlib without a dictionary), still read.
-pub const PREFIX_V1: &str = "SB1:";
-
-/// The zlib preset dictionary of `SB2:` codes. Frozen: every SB2 code
-/// inflates only with these bytes (made by `scripts/sb2-dictionary.py`).
-pub const SB2_DICTIONARY: &[u8] = include_bytes!("sb2-dictionary.txt");
-
-/// The largest QR version made for one code (level M); a credential that
-/// needs more becomes a sequence of parts. Version 25 is 117 modules a side,
-/// about what a phone camera resolves from a laptop screen at arm's length.
+/// The largest QR version made for one Satchel code (level M); a credential
+/// that needs more becomes a sequence of parts. Version 25 is 117 modules a
+/// side, about what a phone camera resolves from a laptop screen at arm's length.
 pub const MAX_VERSION: i16 = 25;
 
-/// The most parts a credential is split into, and the most the reader joins.
-pub const MAX_PARTS: usize = 16;
-
-/// Longest payload the reader accepts for one code (a version 40 code holds
-/// at most 4,296 alphanumeric characters).
-pub const MAX_PAYLOAD_CHARS: usize = 4296;
-
-/// Largest credential the reader will inflate (credentials are kilobytes).
-pub const MAX_INFLATED_BYTES: usize = 256 * 1024;
-
-/// Why a QR code could not be made or read.
-#[derive(Debug, thiserror::Error)]
-pub enum QrError {
-    /// The credential is too large even for [`MAX_PARTS`] codes.
-    #[error("the credential is too large for {max_parts} QR codes: {compressed} bytes after compression; share it as a verification bundle file instead (satchel export bundle)")]
-    TooLarge {
-        /// Compressed size.
-        compressed: usize,
-        /// The most parts made.
-        max_parts: usize,
-    },
-    /// The credential is not JSON.
-    #[error("the credential is not JSON: {0}")]
-    NotJson(String),
-    /// The image could not be read.
-    #[error("cannot read the image: {0}")]
-    Image(String),
-    /// No QR code was found in the image.
-    #[error("no readable QR code found in the image")]
-    NoCode,
-    /// The code is not a Satchel credential code.
-    #[error("the QR code is not a Satchel credential code (it does not start with {PREFIX} or {PREFIX_V1}): {0:?}")]
-    NotSatchel(String),
-    /// The payload is over [`MAX_PAYLOAD_CHARS`].
-    #[error("the QR payload is {0} characters, over the {MAX_PAYLOAD_CHARS}-character limit")]
-    PayloadTooLarge(usize),
-    /// A part header (`SB2:i/n:`) is malformed or out of range.
-    #[error("the QR code's part number is not valid: {0}")]
-    BadPart(String),
-    /// Parts of a sequence were not scanned.
-    #[error("{} of {total} {} missing: scan {} too", list(missing), if missing.len() == 1 { "is" } else { "are" }, if missing.len() == 1 { "it" } else { "them" })]
-    MissingParts {
-        /// How many parts the sequence has.
-        total: usize,
-        /// The part numbers (1-based) not scanned.
-        missing: Vec<usize>,
-    },
-    /// Two different codes claim the same part number.
-    #[error("two different codes are part {index} of {total}: they belong to different credentials; scan one credential's codes at a time")]
-    ConflictingParts {
-        /// The part number.
-        index: usize,
-        /// How many parts the sequence has.
-        total: usize,
-    },
-    /// Base45 decoding failed.
-    #[error("the QR payload is not valid Base45: {0}")]
-    Base45(String),
-    /// Inflating failed or went over [`MAX_INFLATED_BYTES`].
-    #[error("the QR payload does not decompress to a credential: {0}")]
-    Inflate(String),
-    /// Writing the image failed.
-    #[error("cannot write the QR image: {0}")]
-    Write(String),
-    /// The code library failed.
-    #[error("QR encoding failed: {0}")]
-    Encode(String),
-}
-
-/// "part 2", "parts 2 and 3", "parts 1, 2 and 4".
-fn list(missing: &[usize]) -> String {
-    match missing {
-        [one] => format!("part {one}"),
-        [init @ .., last] => {
-            let init: Vec<String> = init.iter().map(ToString::to_string).collect();
-            format!("parts {} and {last}", init.join(", "))
-        }
-        [] => "no part".into(),
-    }
-}
+/// The largest QR version of a verifier-link code: 105 modules a side, the
+/// cap SMART Health Cards chose for phone cameras.
+pub const MAX_LINK_VERSION: i16 = 22;
 
 /// One QR code ready to be rendered.
 pub struct QrPart {
@@ -186,6 +117,9 @@ impl QrPart {
 pub struct CredentialQr {
     /// The codes in order; one unless the credential needed splitting.
     pub parts: Vec<QrPart>,
+    /// For a verifier-link code: the link it opens, as configured (the code
+    /// carries the same link with its scheme and host upper-cased).
+    pub link: Option<String>,
 }
 
 impl CredentialQr {
@@ -200,34 +134,6 @@ impl CredentialQr {
     }
 }
 
-/// The credential as compact JSON (same content, so its proofs still verify,
-/// fewer bytes), zlib-compressed with the SB2 dictionary.
-fn compress(raw: &[u8]) -> Result<Vec<u8>, QrError> {
-    let json: serde_json::Value =
-        serde_json::from_slice(raw).map_err(|e| QrError::NotJson(e.to_string()))?;
-    let compact = serde_json::to_vec(&json).map_err(|e| QrError::NotJson(e.to_string()))?;
-    let mut z = Compress::new(Compression::best(), true);
-    z.set_dictionary(SB2_DICTIONARY)
-        .map_err(|e| QrError::Encode(e.to_string()))?;
-    let mut out = Vec::with_capacity(compact.len() + 64);
-    loop {
-        let consumed = usize::try_from(z.total_in()).unwrap_or(usize::MAX);
-        let input = compact.get(consumed..).unwrap_or_default();
-        out.reserve(1024);
-        match z.compress_vec(input, &mut out, FlushCompress::Finish) {
-            Ok(Status::StreamEnd) => return Ok(out),
-            Ok(_) => {}
-            Err(e) => return Err(QrError::Encode(e.to_string())),
-        }
-    }
-}
-
-/// The single-code payload for a credential's bytes (`SB2:` + Base45),
-/// whatever its size.
-pub fn encode_payload(raw: &[u8]) -> Result<String, QrError> {
-    Ok(format!("{PREFIX}{}", base45::encode(compress(raw)?)))
-}
-
 /// The payloads for a credential: one when it fits version [`MAX_VERSION`]
 /// at level M, else the fewest equal parts `SB2:i/n:` that each fit.
 pub fn encode_payloads(raw: &[u8]) -> Result<Vec<String>, QrError> {
@@ -238,15 +144,7 @@ pub fn encode_payloads(raw: &[u8]) -> Result<Vec<String>, QrError> {
 /// with their codes.
 fn split(compressed: &[u8]) -> Result<(Vec<String>, Vec<QrCode>), QrError> {
     for n in 1..=MAX_PARTS {
-        let payloads: Vec<String> = if n == 1 {
-            vec![format!("{PREFIX}{}", base45::encode(compressed))]
-        } else {
-            compressed
-                .chunks(compressed.len().div_ceil(n).max(1))
-                .enumerate()
-                .map(|(i, chunk)| format!("{PREFIX}{}/{n}:{}", i + 1, base45::encode(chunk)))
-                .collect()
-        };
+        let payloads = sb2_payloads(compressed, n);
         if payloads.len() != n {
             continue; // rounding left fewer slices than n; the next n tries again
         }
@@ -268,8 +166,24 @@ fn split(compressed: &[u8]) -> Result<(Vec<String>, Vec<QrCode>), QrError> {
     })
 }
 
-/// Makes the QR code(s) for a credential's bytes: the smallest version at
-/// level M, split into parts above [`MAX_VERSION`]; every code is checked
+/// Never hands out a code that does not read back. The module matrix is
+/// what could be wrong, so it is read at 2-pixel modules: the PNG is a
+/// lossless scaling of the same matrix (tests also read the real PNG and
+/// SVG, with zbarimg too).
+fn checked(parts: Vec<QrPart>, link: Option<String>) -> Result<CredentialQr, QrError> {
+    for part in &parts {
+        let back = read_luma(&part.render_luma(2));
+        if !back.contains(&part.payload) {
+            return Err(QrError::Encode(
+                "the code did not read back to its payload".into(),
+            ));
+        }
+    }
+    Ok(CredentialQr { parts, link })
+}
+
+/// Makes the Satchel code(s) for a credential's bytes: the smallest version
+/// at level M, split into parts above [`MAX_VERSION`]; every code is checked
 /// by reading it back.
 pub fn encode(raw: &[u8]) -> Result<CredentialQr, QrError> {
     let (payloads, codes) = split(&compress(raw)?)?;
@@ -278,20 +192,290 @@ pub fn encode(raw: &[u8]) -> Result<CredentialQr, QrError> {
         .zip(codes)
         .map(|(payload, code)| QrPart { code, payload })
         .collect();
-    for part in &parts {
-        // Never hand out a code that does not read back. The module matrix
-        // is what could be wrong, so it is read at 2-pixel modules: the PNG
-        // is a lossless scaling of the same matrix (tests also read the real
-        // PNG, with zbarimg too).
-        let back = read_luma(&part.render_luma(2));
-        if !back.contains(&part.payload) {
-            return Err(QrError::Encode(
-                "the code did not read back to its payload".into(),
+    checked(parts, None)
+}
+
+// ---- verifier links --------------------------------------------------------
+
+/// Why an address cannot be a verifier page's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UrlError {
+    /// Not https (nor http on a loopback address).
+    #[error("the verifier address must start with https:// (http:// only on this computer, for tests): {0:?}")]
+    NotHttps(String),
+    /// http to a host other than this computer.
+    #[error("http:// is only for a verifier page on this computer (127.0.0.1, [::1] or localhost); {0} must be reached over https://")]
+    HttpNotLoopback(String),
+    /// A `#fragment`: the credential goes there.
+    #[error("the verifier address must not have a #fragment: the credential is put there")]
+    HasFragment,
+    /// A user name or password before the host.
+    #[error("the verifier address must not carry a user name (the part before @ hides where the code leads)")]
+    HasUserInfo,
+    /// Something else is not a plain web address.
+    #[error("not a verifier address: {0}")]
+    Malformed(String),
+}
+
+/// Longest verifier address taken: every character of it is in every code.
+pub const MAX_VERIFIER_URL_CHARS: usize = 256;
+
+/// A checked verifier page address: https (or http on a loopback address),
+/// ASCII, no user name, no fragment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifierUrl {
+    url: String,
+    /// Where `scheme://authority` ends.
+    authority_end: usize,
+}
+
+impl VerifierUrl {
+    /// Checks an address (surrounding spaces ignored).
+    pub fn parse(text: &str) -> Result<VerifierUrl, UrlError> {
+        let url = text.trim();
+        let malformed = |why: &str| UrlError::Malformed(format!("{why}: {url:?}"));
+        if url.is_empty() {
+            return Err(malformed("it is empty"));
+        }
+        if url.len() > MAX_VERIFIER_URL_CHARS {
+            return Err(UrlError::Malformed(format!(
+                "it is {} characters, over {MAX_VERIFIER_URL_CHARS}",
+                url.len()
+            )));
+        }
+        if !url.is_ascii() {
+            return Err(malformed(
+                "it has characters beyond ASCII (write an international domain name in its xn-- form, and percent-encode the path)",
             ));
         }
+        let Some((scheme, rest)) = url.split_once("://") else {
+            return Err(UrlError::NotHttps(url.to_string()));
+        };
+        let https = scheme.eq_ignore_ascii_case("https");
+        if !https && !scheme.eq_ignore_ascii_case("http") {
+            return Err(UrlError::NotHttps(url.to_string()));
+        }
+        if url.contains('#') {
+            return Err(UrlError::HasFragment);
+        }
+        let authority = rest.split(['/', '?']).next().unwrap_or_default();
+        if authority.contains('@') {
+            return Err(UrlError::HasUserInfo);
+        }
+        let host = host_of(authority).ok_or_else(|| malformed("its host is not valid"))?;
+        let path = &rest[authority.len()..];
+        // RFC 3986 path and query characters; anything else would be
+        // changed by a browser, so the code would not say what it opens.
+        let url_char = |c: char| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/?%".contains(c);
+        if let Some(c) = path.chars().find(|c| !url_char(*c)) {
+            return Err(malformed(&format!(
+                "{c:?} must be percent-encoded in a web address"
+            )));
+        }
+        if !https && !is_loopback(host) {
+            return Err(UrlError::HttpNotLoopback(host.to_string()));
+        }
+        Ok(VerifierUrl {
+            url: url.to_string(),
+            authority_end: scheme.len() + 3 + authority.len(),
+        })
     }
-    Ok(CredentialQr { parts })
+
+    /// The address as given.
+    pub fn as_str(&self) -> &str {
+        &self.url
+    }
+
+    /// The link to a credential: the address, `#` and the fragment.
+    fn link(&self, fragment: &str) -> String {
+        format!("{}#{fragment}", self.url)
+    }
 }
+
+impl std::fmt::Display for VerifierUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.url)
+    }
+}
+
+/// The host of `host[:port]` when both are well formed.
+fn host_of(authority: &str) -> Option<&str> {
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(inner) => {
+            let (v6, after) = inner.split_once(']')?;
+            v6.parse::<Ipv6Addr>().ok()?;
+            let port = match after {
+                "" => None,
+                _ => Some(after.strip_prefix(':')?),
+            };
+            (authority.get(..v6.len() + 2)?, port)
+        }
+        None => match authority.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        },
+    };
+    if port.is_some_and(|p| p.is_empty() || p.len() > 5 || p.parse::<u16>().is_err()) {
+        return None;
+    }
+    let name_ok = host.starts_with('[')
+        || (!host.is_empty()
+            && !host.starts_with(['.', '-'])
+            && !host.contains("..")
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'));
+    name_ok.then_some(host)
+}
+
+fn is_loopback(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return v6.parse::<Ipv6Addr>().is_ok_and(|a| a.is_loopback());
+    }
+    host.parse::<Ipv4Addr>().is_ok_and(|a| a.is_loopback())
+}
+
+/// Whether every character is in the QR alphanumeric alphabet.
+fn alphanumeric(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase() || " $%*+-./:".contains(c))
+}
+
+/// One QR segment of a link code.
+#[derive(Clone, Copy)]
+enum Mode {
+    Alphanumeric,
+    Byte,
+    Numeric,
+}
+
+/// A link as its code carries it: the text, and the segments it is cut into.
+struct LinkPlan {
+    text: String,
+    segments: Vec<(Mode, std::ops::Range<usize>)>,
+}
+
+impl LinkPlan {
+    /// Scheme and host in alphanumeric mode (upper-cased: URLs ignore their
+    /// case), the path too when it is alphanumeric as written (else byte
+    /// mode: a path's case matters), `#SB3:` in byte mode, the digits numeric.
+    fn new(url: &VerifierUrl, fragment: &str) -> LinkPlan {
+        let head = &url.url[..url.authority_end];
+        let path = &url.url[url.authority_end..];
+        let upper = head.to_ascii_uppercase();
+        let digits = fragment.strip_prefix(LINK_PREFIX).unwrap_or_default();
+        let mut segments = Vec::new();
+        let mut text = String::with_capacity(url.url.len() + fragment.len() + 1);
+        if alphanumeric(&upper) {
+            text.push_str(&upper);
+            if alphanumeric(path) {
+                text.push_str(path);
+                segments.push((Mode::Alphanumeric, 0..text.len()));
+            } else {
+                segments.push((Mode::Alphanumeric, 0..text.len()));
+                text.push_str(path);
+            }
+        } else {
+            text.push_str(head);
+            text.push_str(path);
+        }
+        let byte_start = segments.last().map_or(0, |(_, r)| r.end);
+        text.push('#');
+        text.push_str(LINK_PREFIX);
+        segments.push((Mode::Byte, byte_start..text.len()));
+        let numeric_start = text.len();
+        text.push_str(digits);
+        segments.push((Mode::Numeric, numeric_start..text.len()));
+        LinkPlan { text, segments }
+    }
+
+    /// Bits of the data in `version` (before the terminator).
+    fn bits(&self, version: i16) -> usize {
+        let group = match version {
+            ..=9 => 0,
+            10..=26 => 1,
+            _ => 2,
+        };
+        self.segments
+            .iter()
+            .map(|(mode, range)| {
+                let n = range.len();
+                let (count, data) = match mode {
+                    Mode::Numeric => ([10, 12, 14][group], 10 * (n / 3) + [0, 4, 7][n % 3]),
+                    Mode::Alphanumeric => ([9, 11, 13][group], 11 * (n / 2) + 6 * (n % 2)),
+                    Mode::Byte => ([8, 16, 16][group], 8 * n),
+                };
+                4 + count + data
+            })
+            .sum()
+    }
+
+    /// The smallest version up to [`MAX_LINK_VERSION`] that holds the link
+    /// at level L, and the highest level that still fits that version.
+    fn fit(&self) -> Result<(i16, EcLevel), QrError> {
+        let capacity = |v: i16, ec: EcLevel| Bits::new(Version::Normal(v)).max_len(ec).unwrap_or(0);
+        for v in 1..=MAX_LINK_VERSION {
+            let bits = self.bits(v);
+            if bits <= capacity(v, EcLevel::L) {
+                let ec = [EcLevel::H, EcLevel::Q, EcLevel::M]
+                    .into_iter()
+                    .find(|ec| bits <= capacity(v, *ec))
+                    .unwrap_or(EcLevel::L);
+                return Ok((v, ec));
+            }
+        }
+        Err(QrError::LinkTooLarge {
+            bits: self.bits(MAX_LINK_VERSION),
+            max_bits: capacity(MAX_LINK_VERSION, EcLevel::L),
+            max_version: MAX_LINK_VERSION,
+        })
+    }
+
+    fn code(&self, version: i16, ec: EcLevel) -> Result<QrCode, QrError> {
+        let encode = |e: qrcode::types::QrError| QrError::Encode(e.to_string());
+        let mut bits = Bits::new(Version::Normal(version));
+        for (mode, range) in &self.segments {
+            let data = self.text.as_bytes().get(range.clone()).unwrap_or_default();
+            match mode {
+                Mode::Alphanumeric => bits.push_alphanumeric_data(data),
+                Mode::Byte => bits.push_byte_data(data),
+                Mode::Numeric => bits.push_numeric_data(data),
+            }
+            .map_err(encode)?;
+        }
+        bits.push_terminator(ec).map_err(encode)?;
+        QrCode::with_bits(bits, ec).map_err(encode)
+    }
+}
+
+/// The verifier link to a credential (the address as configured, `#SB3:` and
+/// the digits) when it fits one code of at most [`MAX_LINK_VERSION`]: what
+/// [`encode_link`] would show, without drawing it.
+pub fn link_for(raw: &[u8], url: &VerifierUrl) -> Result<String, QrError> {
+    let fragment = encode_fragment(raw)?;
+    LinkPlan::new(url, &fragment).fit()?;
+    Ok(url.link(&fragment))
+}
+
+/// Makes the verifier-link code for a credential's bytes: one code of at
+/// most [`MAX_LINK_VERSION`] that a phone camera opens at `url`, checked by
+/// reading it back; [`QrError::LinkTooLarge`] when it does not fit.
+pub fn encode_link(raw: &[u8], url: &VerifierUrl) -> Result<CredentialQr, QrError> {
+    let fragment = encode_fragment(raw)?;
+    let plan = LinkPlan::new(url, &fragment);
+    let (version, ec) = plan.fit()?;
+    let code = plan.code(version, ec)?;
+    let part = QrPart {
+        code,
+        payload: plan.text,
+    };
+    checked(vec![part], Some(url.link(&fragment)))
+}
+
+// ---- reading ---------------------------------------------------------------
 
 /// Reads every QR code in a PNG or JPEG image and returns their texts (in
 /// no particular order); [`QrError::NoCode`] when there is none.
@@ -426,203 +610,9 @@ pub fn read_images(images: &[(String, Vec<u8>)]) -> Vec<Assembled> {
     failed
 }
 
-/// One code's text and where it was read.
-#[derive(Debug, Clone)]
-pub struct Scan {
-    /// The image it came from (for reports).
-    pub source: String,
-    /// The code's text.
-    pub text: String,
-}
-
-/// One credential put together from scans.
-#[derive(Debug)]
-pub struct Assembled {
-    /// The images its codes came from, joined with " + ".
-    pub source: String,
-    /// The credential's bytes, or why they could not be had.
-    pub result: Result<Vec<u8>, QrError>,
-}
-
-/// A payload taken apart: a whole credential, or part `index` of `total`.
-enum Piece {
-    Whole(Vec<u8>),
-    Part {
-        index: usize,
-        total: usize,
-        bytes: Vec<u8>,
-    },
-}
-
-fn parse_payload(payload: &str) -> Result<Piece, QrError> {
-    if payload.len() > MAX_PAYLOAD_CHARS {
-        return Err(QrError::PayloadTooLarge(payload.len()));
-    }
-    let b45 = |s: &str| base45::decode(s).map_err(|e| QrError::Base45(format!("{e:?}")));
-    if let Some(body) = payload.strip_prefix(PREFIX_V1) {
-        return Ok(Piece::Whole(b45(body)?));
-    }
-    let Some(body) = payload.strip_prefix(PREFIX) else {
-        let preview: String = payload.chars().take(16).collect();
-        return Err(QrError::NotSatchel(preview));
-    };
-    // A part header is digits '/' digits ':'. Base45 text can hold '/' and
-    // ':' too, but a whole code's text starts with the Base45 of the zlib
-    // header ("9DF" with the dictionary), never "<digits>/".
-    let header = body.split_once(':').and_then(|(head, rest)| {
-        let (i, n) = head.split_once('/')?;
-        let digits =
-            |s: &str| !s.is_empty() && s.len() <= 3 && s.bytes().all(|b| b.is_ascii_digit());
-        (digits(i) && digits(n)).then_some((i, n, rest))
-    });
-    match header {
-        None => Ok(Piece::Whole(b45(body)?)),
-        Some((i, n, rest)) => {
-            let index: usize = i.parse().map_err(|_| QrError::BadPart(i.into()))?;
-            let total: usize = n.parse().map_err(|_| QrError::BadPart(n.into()))?;
-            if !(2..=MAX_PARTS).contains(&total) || !(1..=total).contains(&index) {
-                return Err(QrError::BadPart(format!(
-                    "{index}/{total} (parts are numbered 1 to n, n from 2 to {MAX_PARTS})"
-                )));
-            }
-            Ok(Piece::Part {
-                index,
-                total,
-                bytes: b45(rest)?,
-            })
-        }
-    }
-}
-
-/// Turns one payload back into the credential's bytes, within the limits.
-/// A part of a sequence alone reports the parts that are missing.
-pub fn decode_payload(payload: &str) -> Result<Vec<u8>, QrError> {
-    let scan = Scan {
-        source: String::new(),
-        text: payload.to_string(),
-    };
-    assemble(std::slice::from_ref(&scan))
-        .into_iter()
-        .next()
-        .ok_or(QrError::NoCode)?
-        .result
-}
-
-/// The parts of one sequence read so far: part index -> (bytes, the images
-/// it was read from).
-type PartsByIndex = BTreeMap<usize, (Vec<u8>, Vec<String>)>;
-
-/// Puts credentials together from codes read in any order: each whole code
-/// is one credential; the parts of a sequence (grouped by their count) are
-/// joined in part order. The same code read twice counts once.
-pub fn assemble(scans: &[Scan]) -> Vec<Assembled> {
-    let mut out = Vec::new();
-    let mut groups: BTreeMap<usize, PartsByIndex> = BTreeMap::new();
-    let mut conflicts: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut seen = HashSet::new();
-    for scan in scans {
-        if !seen.insert(scan.text.as_str()) {
-            continue;
-        }
-        match parse_payload(&scan.text) {
-            Err(e) => out.push(Assembled {
-                source: scan.source.clone(),
-                result: Err(e),
-            }),
-            Ok(Piece::Whole(bytes)) => out.push(Assembled {
-                source: scan.source.clone(),
-                result: inflate(&bytes),
-            }),
-            Ok(Piece::Part {
-                index,
-                total,
-                bytes,
-            }) => {
-                let group = groups.entry(total).or_default();
-                match group.get_mut(&index) {
-                    Some((existing, _)) if *existing != bytes => {
-                        conflicts.entry(total).or_insert(index);
-                    }
-                    Some((_, sources)) => sources.push(scan.source.clone()),
-                    None => {
-                        group.insert(index, (bytes, vec![scan.source.clone()]));
-                    }
-                }
-            }
-        }
-    }
-    for (total, parts) in groups {
-        let mut sources: Vec<String> = Vec::new();
-        for (_, srcs) in parts.values() {
-            for s in srcs {
-                if !s.is_empty() && !sources.contains(s) {
-                    sources.push(s.clone());
-                }
-            }
-        }
-        let missing: Vec<usize> = (1..=total).filter(|i| !parts.contains_key(i)).collect();
-        let result = if let Some(&index) = conflicts.get(&total) {
-            Err(QrError::ConflictingParts { index, total })
-        } else if !missing.is_empty() {
-            Err(QrError::MissingParts { total, missing })
-        } else {
-            let joined: Vec<u8> = parts.into_values().flat_map(|(b, _)| b).collect();
-            inflate(&joined)
-        };
-        out.push(Assembled {
-            source: sources.join(" + "),
-            result,
-        });
-    }
-    out
-}
-
-/// zlib-inflates `data` (with the SB2 dictionary when the stream asks for
-/// it), stopping past [`MAX_INFLATED_BYTES`].
-fn inflate(data: &[u8]) -> Result<Vec<u8>, QrError> {
-    let mut z = Decompress::new(true);
-    let mut out = Vec::with_capacity(8 * 1024);
-    let mut dictionary_set = false;
-    loop {
-        let consumed = usize::try_from(z.total_in()).unwrap_or(usize::MAX);
-        let input = data.get(consumed..).unwrap_or_default();
-        if out.len() > MAX_INFLATED_BYTES {
-            return Err(QrError::Inflate(format!(
-                "it inflates to more than {MAX_INFLATED_BYTES} bytes"
-            )));
-        }
-        // Room for at most one byte past the cap, so a bomb stops there.
-        let room = (MAX_INFLATED_BYTES + 1 - out.len()).min(64 * 1024);
-        out.reserve_exact(room);
-        let (before_in, before_out) = (z.total_in(), z.total_out());
-        match z.decompress_vec(input, &mut out, FlushDecompress::None) {
-            Ok(Status::StreamEnd) => break,
-            Ok(_) => {
-                if z.total_in() == before_in && z.total_out() == before_out {
-                    return Err(QrError::Inflate("the compressed data is truncated".into()));
-                }
-            }
-            Err(e) if e.needs_dictionary().is_some() && !dictionary_set => {
-                z.set_dictionary(SB2_DICTIONARY)
-                    .map_err(|e| QrError::Inflate(e.to_string()))?;
-                dictionary_set = true;
-            }
-            Err(e) => return Err(QrError::Inflate(e.to_string())),
-        }
-    }
-    if out.len() > MAX_INFLATED_BYTES {
-        return Err(QrError::Inflate(format!(
-            "it inflates to more than {MAX_INFLATED_BYTES} bytes"
-        )));
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use flate2::write::ZlibEncoder;
-    use sha2::{Digest, Sha256};
 
     #[test]
     fn the_svg_is_well_formed_xml_with_crisp_edges() {
@@ -644,83 +634,6 @@ mod tests {
             }
         }
         assert!(crisp, "{}", &svg[..200]);
-    }
-
-    #[test]
-    fn the_sb2_dictionary_never_changes() {
-        // Every SB2 code ever printed needs these exact bytes.
-        let hex: String = Sha256::digest(SB2_DICTIONARY)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        assert_eq!(
-            hex,
-            "fda45e8179c23c03979e6363dd8fd25a14d77920d2b7970731c03fbfbef8a1d0"
-        );
-    }
-
-    #[test]
-    fn payload_round_trip_and_alphabet() {
-        let raw = br#"{ "name": "Caf\u00e9 \u65e5\u672c", "n": [1, 2, 3] }"#;
-        let p = encode_payload(raw).unwrap();
-        // The zlib header (0x78F9: best compression, preset dictionary) in
-        // Base45, never a part header.
-        assert!(p.starts_with("SB2:9DF"), "{p}");
-        assert!(p
-            .chars()
-            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase() || " $%*+-./:".contains(c)));
-        let back: serde_json::Value = serde_json::from_slice(&decode_payload(&p).unwrap()).unwrap();
-        assert_eq!(
-            back,
-            serde_json::from_slice::<serde_json::Value>(raw).unwrap()
-        );
-    }
-
-    #[test]
-    fn sb1_payloads_still_decode() {
-        let raw = br#"{"name":"Networking","type":["VerifiableCredential"]}"#;
-        let mut z = ZlibEncoder::new(Vec::new(), Compression::best());
-        std::io::Write::write_all(&mut z, raw).unwrap();
-        let sb1 = format!("{PREFIX_V1}{}", base45::encode(z.finish().unwrap()));
-        assert_eq!(decode_payload(&sb1).unwrap(), raw);
-    }
-
-    #[test]
-    fn zip_bombs_and_garbage_are_refused() {
-        // 2 MB of spaces compresses to ~2 KB; inflating must stop at the limit.
-        let mut z = ZlibEncoder::new(Vec::new(), Compression::best());
-        std::io::Write::write_all(&mut z, &vec![b' '; 2 * 1024 * 1024]).unwrap();
-        let bomb = format!("{PREFIX}{}", base45::encode(z.finish().unwrap()));
-        assert!(bomb.len() <= MAX_PAYLOAD_CHARS, "{}", bomb.len());
-        assert!(matches!(decode_payload(&bomb), Err(QrError::Inflate(_))));
-        assert!(matches!(
-            decode_payload("HC1:ABC"),
-            Err(QrError::NotSatchel(_))
-        ));
-        assert!(matches!(decode_payload("SB2:!!"), Err(QrError::Base45(_))));
-        assert!(matches!(decode_payload("SB1:!!"), Err(QrError::Base45(_))));
-        let not_zlib = format!("{PREFIX}{}", base45::encode(b"hello, not zlib"));
-        assert!(matches!(
-            decode_payload(&not_zlib),
-            Err(QrError::Inflate(_))
-        ));
-        let long = format!("{PREFIX}{}", "A".repeat(MAX_PAYLOAD_CHARS));
-        assert!(matches!(
-            decode_payload(&long),
-            Err(QrError::PayloadTooLarge(_))
-        ));
-        for bad in ["SB2:0/3:AB", "SB2:4/3:AB", "SB2:1/1:AB", "SB2:1/99:AB"] {
-            assert!(
-                matches!(decode_payload(bad), Err(QrError::BadPart(_))),
-                "{bad}"
-            );
-        }
-        // A truncated stream is an error, not an endless loop.
-        let whole = encode_payload(br#"{"a":"bcdefghijklmnopqrstuvwxyz"}"#).unwrap();
-        let mut bytes = base45::decode(&whole[PREFIX.len()..]).unwrap();
-        bytes.truncate(bytes.len() - 6);
-        let cut = format!("{PREFIX}{}", base45::encode(&bytes));
-        assert!(matches!(decode_payload(&cut), Err(QrError::Inflate(_))));
     }
 
     /// Pseudo-random hex, which does not compress.
@@ -805,5 +718,132 @@ mod tests {
         let err = encode(&raw).err().expect("too large");
         assert!(matches!(err, QrError::TooLarge { .. }));
         assert!(err.to_string().contains("bundle"));
+    }
+
+    #[test]
+    fn verifier_addresses_are_https_or_loopback_http() {
+        for ok in [
+            "https://satchel-wallet.github.io/satchel/verifier.html",
+            "  HTTPS://Example.org  ",
+            "https://example.org:8443/v?lang=fr",
+            "http://127.0.0.1:8080/verifier.html",
+            "http://127.3.4.5/",
+            "http://localhost:9/v.html",
+            "http://[::1]:8000/v.html",
+            "https://[2001:db8::1]/v",
+        ] {
+            assert!(VerifierUrl::parse(ok).is_ok(), "{ok}");
+        }
+        let err = |url: &str| VerifierUrl::parse(url).unwrap_err();
+        assert!(
+            matches!(err("http://example.com/v.html"), UrlError::HttpNotLoopback(h) if h == "example.com")
+        );
+        assert!(matches!(
+            err("http://10.0.0.1/"),
+            UrlError::HttpNotLoopback(_)
+        ));
+        assert!(matches!(err("ftp://example.com/"), UrlError::NotHttps(_)));
+        assert!(matches!(err("example.com/v.html"), UrlError::NotHttps(_)));
+        assert!(matches!(err("javascript://x"), UrlError::NotHttps(_)));
+        assert!(matches!(
+            err("https://example.com/v.html#x"),
+            UrlError::HasFragment
+        ));
+        assert!(matches!(
+            err("https://me@example.com/"),
+            UrlError::HasUserInfo
+        ));
+        for bad in [
+            "",
+            "https://",
+            "https://exa mple.com/",
+            "https://example.com/a b",
+            "https://bücher.example/",
+            "https://example.com:99999/",
+            "https://example.com:/",
+            "https://[::1/",
+            "https://[::1]x/",
+            "https://-x.example/",
+            "https://a..b/",
+            "https://example.com/<script>",
+        ] {
+            assert!(matches!(err(bad), UrlError::Malformed(_)), "{bad}");
+        }
+        assert!(VerifierUrl::parse(&format!("https://e.example/{}", "a".repeat(300))).is_err());
+    }
+
+    #[test]
+    fn a_link_code_mixes_segments_and_reads_back_to_the_link() {
+        let raw = br#"{"name":"Caf\u00e9","type":["VerifiableCredential","OpenBadgeCredential"]}"#;
+        let url =
+            VerifierUrl::parse("https://satchel-wallet.github.io/satchel/verifier.html").unwrap();
+        let code = encode_link(raw, &url).unwrap();
+        let part = &code.parts[0];
+        let link = code.link.as_deref().unwrap();
+        let (address, fragment) = link.split_once('#').unwrap();
+        assert_eq!(address, url.as_str());
+        assert!(fragment.starts_with(LINK_PREFIX));
+        // Scheme and host upper-cased, the path as written.
+        assert_eq!(
+            part.payload,
+            format!("HTTPS://SATCHEL-WALLET.GITHUB.IO/satchel/verifier.html#{fragment}")
+        );
+        assert!(part.version() <= MAX_LINK_VERSION);
+        let plan = LinkPlan::new(&url, fragment);
+        assert_eq!(plan.segments.len(), 3);
+        // Smaller than the same text in byte mode, and than the SB2 code.
+        let all_bytes = QrCode::new(link.as_bytes()).unwrap();
+        assert!(plan.bits(part.version()) < 8 * link.len());
+        assert!(part.width() <= all_bytes.width());
+        assert_eq!(
+            decode_payload(&part.payload).unwrap(),
+            serde_json::to_vec(&serde_json::from_slice::<serde_json::Value>(raw).unwrap()).unwrap()
+        );
+        assert_eq!(link_for(raw, &url).unwrap(), link);
+
+        // An alphanumeric path joins the host's segment; an IPv6 host is bytes.
+        let upper = VerifierUrl::parse("http://127.0.0.1:8080/V/").unwrap();
+        let code = encode_link(raw, &upper).unwrap();
+        assert!(code.parts[0]
+            .payload
+            .starts_with("HTTP://127.0.0.1:8080/V/#SB3:"));
+        assert_eq!(
+            LinkPlan::new(&upper, fragment).segments[0].1,
+            0.."HTTP://127.0.0.1:8080/V/".len()
+        );
+        let v6 = VerifierUrl::parse("http://[::1]:8080/v.html").unwrap();
+        let code = encode_link(raw, &v6).unwrap();
+        assert!(code.parts[0]
+            .payload
+            .starts_with("http://[::1]:8080/v.html#SB3:"));
+        assert_eq!(LinkPlan::new(&v6, fragment).segments.len(), 2);
+    }
+
+    #[test]
+    fn a_link_too_large_for_one_code_says_so() {
+        let raw = serde_json::to_vec(&serde_json::json!({ "blob": noise(3000, 5) })).unwrap();
+        let url =
+            VerifierUrl::parse("https://satchel-wallet.github.io/satchel/verifier.html").unwrap();
+        let err = encode_link(&raw, &url).err().expect("too large");
+        assert!(
+            matches!(
+                err,
+                QrError::LinkTooLarge {
+                    max_version: 22,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(
+            err.to_string().contains("satchel export portfolio"),
+            "{err}"
+        );
+        assert!(matches!(
+            link_for(&raw, &url),
+            Err(QrError::LinkTooLarge { .. })
+        ));
+        // The Satchel code still carries it, in parts.
+        assert!(encode(&raw).unwrap().parts.len() > 1);
     }
 }

@@ -167,8 +167,43 @@ test('open a credential: details, checklist, re-verify, present as QR', async ()
   const report = JSON.parse(scanned.stdout);
   assert.equal(report.length, 1, scanned.stderr);
   assert.equal(report[0].checks.find((c) => c.check === 'signature').status, 'pass', scanned.stdout);
+  // It is the verifier link a phone camera opens, and says so; the other
+  // form, the Satchel code, is one click away (and as readable on screen).
+  assert.equal(await text('#present-purpose'), 'Scan with any phone camera: it opens the Satchel verifier');
+  assert.match(await text('#present-meta'), /^Verifier link · QR version (\d+), error correction [LMQH]$/);
+  assert.ok(Number(/version (\d+)/.exec(await text('#present-meta'))[1]) <= 22);
+  assert.match(await text('#present-help'), /satchel-wallet\.github\.io\/satchel\/verifier\.html/);
+  await click('#present-switch');
+  await until('the Satchel code', async () => (await text('#present-purpose')) === 'Scan with Satchel (Verify a QR code)');
+  assert.match(await text('#present-meta'), /^Satchel code · QR version \d+, error correction M$/);
+  assert.equal(await text('#present-switch'), 'Show the phone-camera code');
+  await until('the code image decoded', () => exec('const i = document.getElementById("present-img"); return i.complete'));
+  await sleep(300);
+  writeFileSync(screen, Buffer.from(await wd('GET', s('/screenshot')), 'base64'));
+  const again = JSON.parse(spawnSync(process.env.SATCHEL_CLI, ['verify-qr', '--json', screen], { encoding: 'utf8' }).stdout);
+  assert.equal(again[0].checks.find((c) => c.check === 'signature').status, 'pass');
+  await click('#present-switch');
+  await until('the link again', async () => (await text('#present-meta')).startsWith('Verifier link'));
   await click('#present-close');
   await until('detail again', () => exec('return document.getElementById("detail").open'));
+  // Add to LinkedIn: every field to copy, and LinkedIn's form opened only on
+  // a click (scripted runs log the page instead of starting a browser).
+  await click('#d-linkedin');
+  await until('the LinkedIn dialog', () => exec('return document.getElementById("linkedin-dialog").open'));
+  const fields = await exec('return Object.fromEntries([...document.querySelectorAll("#li-fields dt")].map(dt => [dt.textContent, dt.nextElementSibling.querySelector(".value").textContent]))');
+  assert.equal(fields.Name, first);
+  assert.match(fields['Credential URL'], /^https:\/\/satchel-wallet\.github\.io\/satchel\/verifier\.html#SB3:\d+$/);
+  assert.equal(await exec('return document.querySelectorAll("#li-fields button").length'), Object.keys(fields).length);
+  const opened = process.env.SATCHEL_OPEN_URL_FILE;
+  assert.ok(!existsSync(opened), 'nothing opened before the click');
+  await click('#li-open');
+  await until('LinkedIn opened', () => existsSync(opened));
+  const url = new URL(readFileSync(opened, 'utf8').trim());
+  assert.equal(`${url.origin}${url.pathname}`, 'https://www.linkedin.com/profile/add');
+  assert.equal(url.searchParams.get('startTask'), 'CERTIFICATION_NAME');
+  assert.equal(url.searchParams.get('name'), first);
+  assert.equal(url.searchParams.get('certUrl'), fields['Credential URL']);
+  await click('#li-close');
   await click('#d-close');
 });
 
@@ -183,6 +218,10 @@ test('a large credential is presented in parts and verified from a pasted screen
   const id = await exec('return state.current.id');
   await click('#d-present');
   await until('present mode', () => exec('return !document.getElementById("present").hidden'));
+  // Too large for one phone-camera code: the Satchel code, and why.
+  assert.equal(await text('#present-purpose'), 'Scan with Satchel (Verify a QR code)');
+  assert.match(await text('#present-help'), /No phone-camera code: the credential is too large for one phone-camera code/);
+  assert.equal(await exec('return document.getElementById("present-switch").disabled'), true);
   const first = await text('#present-part');
   const m = /^Part 1 of (\d+)$/.exec(first);
   assert.ok(m, `part label: ${first}`);

@@ -1,6 +1,7 @@
 //! Satchel's verifier, with no I/O: bytes → parsed credential ([`formats`]) →
 //! verification ([`verify`], using [`proof`], [`did`], [`jws`], [`canon`],
-//! [`contexts`]) → [`report`]; bundles and portfolios ([`bundle`]).
+//! [`contexts`]) → [`report`]; bundles and portfolios ([`bundle`]); the text of
+//! QR codes and verifier links ([`qr_payload`]).
 //!
 //! Invariant: nothing here reads a file, opens a connection, spawns a thread
 //! or asks the clock except where the caller says so: documents from the web
@@ -17,6 +18,7 @@ pub mod input;
 pub mod jws;
 pub mod net;
 pub mod proof;
+pub mod qr_payload;
 pub mod registry;
 pub mod report;
 pub mod signature;

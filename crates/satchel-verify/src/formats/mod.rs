@@ -65,6 +65,9 @@ pub enum FormatError {
     /// JSON that is not a Verifiable Credential.
     #[error("the file is JSON but not a Verifiable Credential: {0}")]
     NotCredential(String),
+    /// The text of a Satchel QR code or verifier link that does not decode.
+    #[error("the text is a Satchel QR code or verifier link, but it cannot be read: {0}")]
+    QrPayload(String),
 }
 
 /// Which data model a credential follows.
