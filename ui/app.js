@@ -400,7 +400,10 @@ function describePresent(qr) {
     $('present-purpose').textContent = 'Scan with Satchel (Verify a QR code)';
     $('present-switch').textContent = 'Show the phone-camera code';
   }
-  $('present-switch').disabled = qr.form === 'satchel' && Boolean(qr.link_error);
+  // No link form to switch to when the credential does not fit one code.
+  const stuck = qr.form === 'satchel' && Boolean(qr.link_error);
+  $('present-switch').disabled = stuck;
+  $('present-switch').hidden = stuck;
 }
 
 async function present(form = presentState.form) {
@@ -415,7 +418,7 @@ async function present(form = presentState.form) {
     describePresent(qr);
     const help = [];
     if (qr.form === 'link') help.push(`It opens ${qr.verifier_url}, which checks the credential in the phone's browser; the credential itself is never sent to that site.`);
-    if (qr.link_error) help.push(`No phone-camera code: ${qr.link_error}`);
+    if (qr.link_error) help.push(qr.link_error);
     if (many) help.push(`This credential needs ${qr.parts.length} codes; they change every ${PART_SECONDS} seconds. The verifier scans each one, in any order. Space pauses, the arrow keys step.`);
     $('present-help').textContent = help.join(' ');
     if ($('detail').open) $('detail').close();

@@ -645,7 +645,12 @@ fn qr_code(state: State<'_, AppState>, id: i64, form: Option<String>) -> CmdResu
                     code = Some(c);
                     verifier_url = Some(url.to_string());
                 }
-                Err(e) => link_error = Some(e.to_string()),
+                Err(qr::QrError::LinkTooLarge { .. }) => {
+                    link_error = Some(
+                        "Too large for one phone-camera code, so this is its Satchel code. To share it with any phone, send a portfolio (Share…).".into(),
+                    )
+                }
+                Err(e) => link_error = Some(format!("No phone-camera code: {e}.")),
             }
         }
         let code = match code {

@@ -177,6 +177,7 @@ test('open a credential: details, checklist, re-verify, present as QR', async ()
   await until('the Satchel code', async () => (await text('#present-purpose')) === 'Scan with Satchel (Verify a QR code)');
   assert.match(await text('#present-meta'), /^Satchel code · QR version \d+, error correction M$/);
   assert.equal(await text('#present-switch'), 'Show the phone-camera code');
+  await shot('present-satchel-code');
   await until('the code image decoded', () => exec('const i = document.getElementById("present-img"); return i.complete'));
   await sleep(300);
   writeFileSync(screen, Buffer.from(await wd('GET', s('/screenshot')), 'base64'));
@@ -190,6 +191,7 @@ test('open a credential: details, checklist, re-verify, present as QR', async ()
   // a click (scripted runs log the page instead of starting a browser).
   await click('#d-linkedin');
   await until('the LinkedIn dialog', () => exec('return document.getElementById("linkedin-dialog").open'));
+  await shot('linkedin');
   const fields = await exec('return Object.fromEntries([...document.querySelectorAll("#li-fields dt")].map(dt => [dt.textContent, dt.nextElementSibling.querySelector(".value").textContent]))');
   assert.equal(fields.Name, first);
   assert.match(fields['Credential URL'], /^https:\/\/satchel-wallet\.github\.io\/satchel\/verifier\.html#SB3:\d+$/);
@@ -220,7 +222,7 @@ test('a large credential is presented in parts and verified from a pasted screen
   await until('present mode', () => exec('return !document.getElementById("present").hidden'));
   // Too large for one phone-camera code: the Satchel code, and why.
   assert.equal(await text('#present-purpose'), 'Scan with Satchel (Verify a QR code)');
-  assert.match(await text('#present-help'), /No phone-camera code: the credential is too large for one phone-camera code/);
+  assert.match(await text('#present-help'), /^Too large for one phone-camera code, so this is its Satchel code\./);
   assert.equal(await exec('return document.getElementById("present-switch").disabled'), true);
   const first = await text('#present-part');
   const m = /^Part 1 of (\d+)$/.exec(first);
@@ -379,6 +381,23 @@ test('settings show the wallet file and the learner DID', async () => {
   await until('settings', () => exec('return document.getElementById("settings").open'));
   assert.equal(await text('#s-wallet'), process.env.SATCHEL_WALLET);
   assert.match(await text('#s-did'), /^did:key:z6Mk/);
+  // The verifier page: the published one until set, checked when saved, and
+  // the same setting the CLI reads.
+  const published = 'https://satchel-wallet.github.io/satchel/verifier.html';
+  assert.equal(await exec('return document.getElementById("s-verifier").value'), published);
+  const setTo = async (url) => {
+    await exec('document.getElementById("s-verifier").value = arguments[0]', [url]);
+    await click('#s-verifier-save');
+  };
+  await setTo('http://example.com/v.html');
+  await until('refused', async () => (await text('#s-verifier-status')).startsWith('Not saved: http:// is only for a verifier page on this computer'));
+  await setTo('https://verify.example.org/v.html');
+  await until('saved', async () => (await text('#s-verifier-status')).startsWith('Saved'));
+  const shown = spawnSync(CLI, ['settings', 'verifier-url'], { encoding: 'utf8' });
+  assert.equal(shown.stdout.trim(), 'https://verify.example.org/v.html', shown.stderr);
+  await click('#s-verifier-reset');
+  await until('published again', async () => (await exec('return document.getElementById("s-verifier").value')) === published);
+  assert.equal(spawnSync(CLI, ['settings', 'verifier-url'], { encoding: 'utf8' }).stdout.trim(), published);
   await click('#s-close');
 });
 
