@@ -254,10 +254,13 @@ async function importPasted() {
 
 // ---- receiving from an issuer's link -------------------------------------
 
-/** Does this pasted text look like a link rather than a credential? */
+/** Is this pasted text an issuer's link rather than a credential? (Other
+ * https URLs are left to import, which says what it makes of them.) */
 function looksLikeLink(text) {
   const t = text.trim();
-  return !/\s/.test(t) && /^(openid-credential-offer:|dccrequest:|org\.dcconsortium:|interaction:|https:\/\/)/i.test(t);
+  if (/\s/.test(t)) return false;
+  return /^(openid-credential-offer:|dccrequest:|org\.dcconsortium:|interaction:|https:\/\/lcw\.app\/request)/i.test(t)
+    || (/^https:\/\//i.test(t) && /[?&]iuv=1(&|#|$)/.test(t));
 }
 
 // Links wait their turn: one consent dialog at a time.

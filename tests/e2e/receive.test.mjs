@@ -61,15 +61,17 @@ test('a link Satchel is opened with asks first, then receives the credential', a
 test('a pasted link whose offer needs a transaction code asks for it; Cancel sends nothing', async () => {
   const app = await start();
   const link = read('offer-tx-link.txt');
-  const paste = async () => {
+  // Into the link field (Receive from link…), or the credential text box
+  // (Import pasted text sees a link and asks the same).
+  const paste = async (field = 'paste-link', button = '#paste-receive') => {
     await app.click('#btn-paste');
     await until('paste dialog', () => isOpen(app, 'paste-dialog'));
-    await app.exec('document.getElementById("paste-link").value = arguments[0];', [link]);
-    await app.click('#paste-receive');
+    await app.exec('document.getElementById(arguments[0]).value = arguments[1];', [field, link]);
+    await app.click(button);
     await until('the consent dialog', () => isOpen(app, 'receive-dialog'));
   };
   const before = requests().length;
-  await paste();
+  await paste('paste-text', '#paste-import');
   assert.match(await app.text('#r-party'), /^issuer\.example\.edu offers you credentials\.$/);
   assert.equal(await app.exec('return document.getElementById("r-tx").hidden'), false, 'the code is asked');
   assert.match(await app.text('#r-tx-hint'), /Sent to your email · 6 digits/);
