@@ -12,6 +12,14 @@
 //!   `clr.json` (a CLR holding two achievements), `recipient-badge.json`
 //!   (issued to a salted-hashed email address) and `expiring-badge.json`
 //!   (valid from 30 days ago until yesterday, by this machine's clock);
+//! - `offer-link.txt`, an OpenID4VCI pre-authorized offer by reference
+//!   (`credential_offer_uri`, no transaction code), and `offer-tx-link.txt`,
+//!   one by value whose grant asks for the transaction code `493536`; the
+//!   issuer's credential endpoint issues an Open Badge to the DID of the key
+//!   proof it is sent ("Received Badge", "Received With Code"), signed by
+//!   the did:key registrar; every request to the offer, token and credential
+//!   endpoints is appended to `requests.log` (the tests check that nothing
+//!   was asked before the learner accepted);
 //! - `ready` last, when the server answers;
 //!
 //! then serves the DID document and the status lists until it is killed (the
@@ -25,7 +33,9 @@
 #[path = "../tests/common/https.rs"]
 mod https;
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use ed25519_dalek::SigningKey;
 use https::{Reply, TestServer};
@@ -115,6 +125,203 @@ fn status_list(issuer: &str, url: &str, set: &[usize]) -> Value {
     })
 }
 
+/// Appends one line to `requests.log`.
+fn log_request(dir: &Path, what: &str) {
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("requests.log"))
+    {
+        let _ = writeln!(f, "{what}");
+    }
+}
+
+const OFFER_URI: &str = "https://issuer.example.edu/offers/1";
+const TOKEN: &str = "https://issuer.example.edu/token";
+const NONCE: &str = "https://issuer.example.edu/nonce";
+const CREDENTIAL: &str = "https://issuer.example.edu/credential";
+const PRE_AUTH: &str = "urn:ietf:params:oauth:grant-type:pre-authorized_code";
+/// The transaction code the second offer asks for.
+const TX_CODE: &str = "493536";
+
+/// `a=b&c=d`, percent-decoded.
+fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+    let decode = |s: &str| {
+        let s = s.replace('+', " ");
+        let b = s.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            match (b[i], b.get(i + 1..i + 3)) {
+                (b'%', Some(h)) => match u8::from_str_radix(&String::from_utf8_lossy(h), 16) {
+                    Ok(v) => {
+                        out.push(v);
+                        i += 3;
+                    }
+                    Err(_) => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                },
+                (c, _) => {
+                    out.push(c);
+                    i += 1;
+                }
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    String::from_utf8_lossy(body)
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (decode(k), decode(v)))
+        .collect()
+}
+
+/// The DID whose key signed the request's `openid4vci-proof+jwt` (its `kid`).
+fn proof_did(req: &Value) -> Option<String> {
+    use base64::Engine;
+    let jwt = req.pointer("/proofs/jwt/0")?.as_str()?;
+    let header = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(jwt.split('.').next()?)
+        .ok()?;
+    let header: Value = serde_json::from_slice(&header).ok()?;
+    let kid = header.get("kid")?.as_str()?;
+    Some(kid.split('#').next()?.to_string())
+}
+
+/// The OpenID4VCI pre-authorized issuer: two offers, the token endpoint
+/// (checking the transaction code), the nonce and credential endpoints.
+fn serve_openid4vci(server: &TestServer, dir: &Path, registrar: SigningKey, registrar_did: String) {
+    let offer = |code: &str, config: &str, tx: bool| {
+        let mut grant = json!({"pre-authorized_code": code});
+        if tx {
+            grant["tx_code"] = json!({"length": 6, "input_mode": "numeric",
+                "description": "Sent to your email"});
+        }
+        json!({"credential_issuer": "https://issuer.example.edu",
+            "credential_configuration_ids": [config],
+            "grants": {PRE_AUTH: grant}})
+    };
+    let by_ref = offer("code-1", "ReceivedBadge_ldp", false);
+    let by_value = offer("code-2", "ReceivedWithCode_ldp", true);
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect()
+    };
+    std::fs::write(
+        dir.join("offer-link.txt"),
+        format!(
+            "openid-credential-offer://?credential_offer_uri={}",
+            enc(OFFER_URI)
+        ),
+    )
+    .expect("writing offer-link.txt");
+    std::fs::write(
+        dir.join("offer-tx-link.txt"),
+        format!(
+            "openid-credential-offer://?credential_offer={}",
+            enc(&by_value.to_string())
+        ),
+    )
+    .expect("writing offer-tx-link.txt");
+
+    let d = dir.to_path_buf();
+    server.serve(
+        OFFER_URI,
+        Reply::Answer(Arc::new(move |_| {
+            log_request(&d, "offer");
+            Reply::json("application/json", &by_ref)
+        })),
+    );
+    let config = json!({"format": "ldp_vc",
+        "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": ["EdDSA"]}}});
+    server.serve(
+        "https://issuer.example.edu/.well-known/openid-credential-issuer",
+        Reply::json(
+            "application/json",
+            &json!({"credential_issuer": "https://issuer.example.edu",
+                "credential_endpoint": CREDENTIAL, "nonce_endpoint": NONCE,
+                "display": [{"name": "Test University"}],
+                "credential_configurations_supported": {
+                    "ReceivedBadge_ldp": config, "ReceivedWithCode_ldp": config}}),
+        ),
+    );
+    server.serve(
+        "https://issuer.example.edu/.well-known/oauth-authorization-server",
+        Reply::json(
+            "application/json",
+            &json!({"issuer": "https://issuer.example.edu", "token_endpoint": TOKEN}),
+        ),
+    );
+    let d = dir.to_path_buf();
+    server.serve(
+        TOKEN,
+        Reply::Answer(Arc::new(move |body| {
+            let pairs = form_pairs(body);
+            let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+            log_request(&d, &format!("token {}", get("pre-authorized_code").unwrap_or("-")));
+            let ok = match get("pre-authorized_code") {
+                Some("code-1") => true,
+                Some("code-2") => get("tx_code") == Some(TX_CODE),
+                _ => false,
+            };
+            if !ok || get("grant_type") != Some(PRE_AUTH) {
+                return Reply::StatusBody(
+                    400,
+                    "application/json",
+                    br#"{"error":"invalid_grant","error_description":"unknown code or wrong tx_code"}"#
+                        .to_vec(),
+                );
+            }
+            Reply::json(
+                "application/json",
+                &json!({"access_token": "at-1", "token_type": "Bearer", "expires_in": 300}),
+            )
+        })),
+    );
+    server.serve(
+        NONCE,
+        Reply::json("application/json", &json!({"c_nonce": "n-1"})),
+    );
+    let d = dir.to_path_buf();
+    server.serve(
+        CREDENTIAL,
+        Reply::Answer(Arc::new(move |body| {
+            log_request(&d, "credential");
+            let req: Value = serde_json::from_slice(body).unwrap_or_default();
+            let Some(subject) = proof_did(&req) else {
+                return Reply::StatusBody(
+                    400,
+                    "application/json",
+                    br#"{"error":"invalid_proof"}"#.to_vec(),
+                );
+            };
+            let (n, name) = match req
+                .get("credential_configuration_id")
+                .and_then(Value::as_str)
+            {
+                Some("ReceivedWithCode_ldp") => (8, "Received With Code"),
+                _ => (7, "Received Badge"),
+            };
+            let mut cred = badge(&registrar_did, "Registrar Office", n, name);
+            cred["credentialSubject"]["id"] = json!(subject);
+            let cred = sign_did_key(&cred, &registrar);
+            Reply::json(
+                "application/json",
+                &json!({"credentials": [{"credential": cred}]}),
+            )
+        })),
+    );
+}
+
 fn main() {
     let Some(dir) = std::env::args_os().nth(1).map(PathBuf::from) else {
         eprintln!("usage: e2e_issuer DIR");
@@ -201,6 +408,7 @@ fn main() {
     server.serve(DID_JSON, shared("application/did+json", &did_doc));
     server.serve(WEB_LIST, shared(vc, &web_list));
     server.serve(KEY_LIST, Reply::json(vc, &registrar_list));
+    serve_openid4vci(&server, &dir, registrar.clone(), registrar_did.clone());
     std::fs::write(dir.join("ca.pem"), &server.ca_pem).expect("writing ca.pem");
     std::fs::write(dir.join("connect-to"), server.connect_to()).expect("writing connect-to");
     std::fs::write(dir.join("ready"), format!("{}\n", server.port)).expect("writing ready");

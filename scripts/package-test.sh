@@ -24,6 +24,12 @@ if ! $SUDO dpkg -i "$DEB"; then
 fi
 dpkg-query -W -f='${Status}\n' satchel | grep -q "install ok installed"
 desktop-file-validate /usr/share/applications/Satchel.desktop
+# Issuers' links open in Satchel (the desktop hands them over as arguments).
+for s in openid-credential-offer dccrequest org.dcconsortium; do
+  grep -q "^MimeType=.*x-scheme-handler/$s;" /usr/share/applications/Satchel.desktop \
+    || { echo "package-test: $s links are not registered" >&2; exit 1; }
+done
+grep -q '^Exec=.* %U$' /usr/share/applications/Satchel.desktop
 /usr/bin/satchel --version
 test -f /usr/share/man/man1/satchel.1.gz
 # No maintainer script that could touch the learner's files.

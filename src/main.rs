@@ -713,6 +713,19 @@ fn receive(
 ) -> Result<bool, Fatal> {
     let path = store::resolve_wallet_path(cli.wallet.as_deref())?;
     let holder = Holder::load_or_create(&path)?;
+    // What the link will do, read before anything goes on the network (the
+    // app shows the same in its consent dialog).
+    match receive::preview(link, &holder.did) {
+        Ok(p) => eprintln!(
+            "satchel: receiving from {}; it will be sent: {}",
+            p.party,
+            p.sends.join("; ")
+        ),
+        Err(e) => {
+            eprintln!("satchel: {e}");
+            return Ok(false);
+        }
+    }
     let mut wallet = open_wallet(cli)?;
     let client = exchange_client()?;
     let ctx = receive::Context {

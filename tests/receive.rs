@@ -708,6 +708,15 @@ fn openid4vci_without_a_tx_code_or_a_terminal_sends_nothing() {
     let out = t.receive(&link, &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--tx-code"), "{}", stderr(&out));
+    // First, read from the link alone: who, and what would be sent.
+    assert!(
+        stderr(&out).contains(&format!(
+            "receiving from issuer.example.edu; it will be sent: the offer's pre-authorized code and the transaction code you type; a proof signed by your key that you hold your DID {}",
+            t.did
+        )),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(t.s.hits(TOKEN), 0);
 }
 

@@ -248,12 +248,139 @@ async function importFiles(files) {
 async function importPasted() {
   const text = $('paste-text').value;
   if (!text.trim()) { toast('Paste the text of a credential first.'); return; }
+  if (looksLikeLink(text)) {
+    $('paste-dialog').close();
+    $('paste-text').value = '';
+    receiveLinks([text.trim()]);
+    return;
+  }
   const bytes = Array.from(new TextEncoder().encode(text));
   const items = await invoke('import_data', { name: 'Pasted text', bytes });
   $('paste-dialog').close();
   $('paste-text').value = '';
   showResults('Import result', items);
   await refresh();
+}
+
+// ---- receiving from an issuer's link -------------------------------------
+
+/** Is this pasted text an issuer's link rather than a credential? (Other
+ * https URLs are left to import, which says what it makes of them.) */
+function looksLikeLink(text) {
+  const t = text.trim();
+  if (/\s/.test(t)) return false;
+  return /^(openid-credential-offer:|dccrequest:|org\.dcconsortium:|interaction:|https:\/\/lcw\.app\/request)/i.test(t)
+    || (/^https:\/\//i.test(t) && /[?&]iuv=1(&|#|$)/.test(t));
+}
+
+// Links wait their turn: one consent dialog at a time.
+const receiving = { queue: [], link: null, preview: null, busy: false };
+
+/** Queues links (pasted, or opened with Satchel) for the consent dialog. */
+function receiveLinks(links) {
+  receiving.queue.push(...links);
+  if (!$('receive-dialog').open && !receiving.busy) nextLink();
+}
+
+/** Shows the next queued link's consent dialog: who, what would be sent.
+ * The preview reads the link alone; nothing goes on the network here. */
+async function nextLink() {
+  const link = receiving.queue.shift();
+  if (link === undefined) return;
+  let preview;
+  try {
+    preview = await invoke('preview_link', { link });
+  } catch (e) {
+    toast(`Cannot receive from this link: ${e}`, 8000);
+    nextLink();
+    return;
+  }
+  receiving.link = link;
+  receiving.preview = preview;
+  const party = preview.party;
+  const what = preview.kind === 'offer' ? 'offers you credentials' : 'would send you credentials';
+  $('r-party').textContent = `${party.host} ${what}.`;
+  $('r-name').hidden = !party.name;
+  $('r-name').textContent = party.name ? `It calls itself “${party.name}” (Satchel cannot confirm this name).` : '';
+  $('r-sends').replaceChildren(...preview.sends.map((s) => el('li', { text: s })));
+  $('r-status').textContent = 'Nothing has been sent yet.';
+  $('r-error').hidden = true;
+  $('r-error').textContent = '';
+  showTxCode(preview.tx_code);
+  $('r-accept').disabled = false;
+  $('receive-dialog').showModal();
+}
+
+/** Shows the transaction code field when the offer asks for one. */
+function showTxCode(ask) {
+  $('r-tx').hidden = !ask;
+  $('r-tx-code').value = '';
+  if (!ask) return;
+  const hint = [];
+  if (ask.description) hint.push(ask.description);
+  if (ask.length) hint.push(`${ask.length} ${ask.input_mode === 'numeric' ? 'digits' : 'characters'}`);
+  $('r-tx-hint').textContent = hint.length ? `The issuer says: ${hint.join(' · ')}` : 'The issuer gave you this code separately.';
+  $('r-tx-code').inputMode = ask.input_mode === 'numeric' ? 'numeric' : 'text';
+}
+
+/** Accept: receives (the issuer is contacted now), then shows the results. */
+async function acceptLink() {
+  const txNeeded = !$('r-tx').hidden;
+  const txCode = $('r-tx-code').value.trim();
+  if (txNeeded && !txCode) {
+    $('r-error').textContent = 'Type the transaction code the issuer gave you.';
+    $('r-error').hidden = false;
+    $('r-tx-code').focus();
+    return;
+  }
+  receiving.busy = true;
+  $('r-accept').disabled = true;
+  $('r-error').hidden = true;
+  $('r-status').textContent = `Receiving from ${receiving.preview.party.host}…`;
+  let received;
+  try {
+    received = await invoke('receive_link', { link: receiving.link, txCode: txNeeded ? txCode : null });
+  } catch (e) {
+    receiving.busy = false;
+    $('r-accept').disabled = false;
+    $('r-status').textContent = '';
+    $('r-error').textContent = String(e);
+    $('r-error').hidden = false;
+    return;
+  }
+  receiving.busy = false;
+  if (received.tx_code_needed) {
+    // Only the offer was read: nothing of the learner's was sent.
+    showTxCode(received.tx_code_needed);
+    $('r-status').textContent = 'Nothing of yours has been sent yet.';
+    $('r-error').textContent = 'This offer needs the transaction code the issuer gave you.';
+    $('r-error').hidden = false;
+    $('r-accept').disabled = false;
+    $('r-tx-code').focus();
+    return;
+  }
+  $('receive-dialog').close();
+  const from = (received.party && received.party.name) || (received.party && received.party.host) || receiving.preview.party.host;
+  showResults(`Received from ${from}`, received.items);
+  if (received.error) toast(`Receiving stopped: ${received.error}`, 10000);
+  else if (!received.items.length) toast(`${from} sent no credential.`, 6000);
+  else if (received.redirect_url) toast(`The issuer asks you to continue at ${received.redirect_url}`, 10000);
+  await refresh();
+  nextLink();
+}
+
+function cancelLink() {
+  if (receiving.busy) return;
+  if ($('receive-dialog').open) $('receive-dialog').close();
+  nextLink();
+}
+
+function receivePasted() {
+  const link = $('paste-link').value.trim();
+  if (!link) { toast('Paste the link the issuer sent you first.'); return; }
+  $('paste-dialog').close();
+  $('paste-link').value = '';
+  receiveLinks([link]);
 }
 
 async function importWithDialog() {
@@ -700,6 +827,12 @@ function wire() {
   $('paste-cancel').addEventListener('click', () => $('paste-dialog').close());
   $('paste-import').addEventListener('click', importPasted);
   $('paste-choose').addEventListener('click', () => $('file-input').click());
+  $('paste-receive').addEventListener('click', receivePasted);
+  $('paste-link').addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); receivePasted(); } });
+  $('r-accept').addEventListener('click', acceptLink);
+  $('r-cancel').addEventListener('click', cancelLink);
+  // Escape is Cancel, except while the issuer is being contacted.
+  $('receive-dialog').addEventListener('cancel', (e) => { e.preventDefault(); cancelLink(); });
   $('file-input').addEventListener('change', async (ev) => {
     const files = Array.from(ev.target.files || []);
     ev.target.value = '';
@@ -801,6 +934,9 @@ function wire() {
     showResults('Opened files', event.payload);
     await refresh();
   });
+  // ...and its links (an issuer's link opened in the browser): each is
+  // shown in the consent dialog before anything is sent.
+  ev.listen('opened-links', (event) => receiveLinks(event.payload));
 }
 
 async function start() {
@@ -820,6 +956,9 @@ async function start() {
     showResults('Opened files', opened);
     await refresh();
   }
+  // Links Satchel was started with: the consent dialog, one at a time.
+  const links = await invoke('opened_links').catch(() => []);
+  if (links.length) receiveLinks(links);
   document.body.dataset.ready = 'true';
   // After the frame with the cards is painted.
   requestAnimationFrame(() => setTimeout(() => {

@@ -1,7 +1,8 @@
-//! Fitting into the desktop: files opened with Satchel (the file manager's
-//! "Open with", or a second launch), one window per wallet, the window's
-//! remembered size and position, the native About box, and web pages opened
-//! in the system browser.
+//! Fitting into the desktop: files and links opened with Satchel (the file
+//! manager's "Open with", an issuer's link in a browser, or a second
+//! launch), one window per wallet, the window's remembered size and
+//! position, the native About box, and web pages opened in the system
+//! browser.
 
 use std::ffi::OsString;
 use std::hash::{Hash, Hasher};
@@ -19,15 +20,79 @@ const THIRD_PARTY_LICENSES: &str = include_str!("../third-party-licenses.txt");
 /// (`import_opened_files`), so their results are shown like any import.
 pub struct OpenedFiles(pub Mutex<Vec<PathBuf>>);
 
-/// The files among a launch's arguments (without the program name): options
-/// such as `--automation` are skipped, relative paths resolved against the
-/// folder the launch ran in.
-pub fn file_args<S: Into<OsString>>(args: impl IntoIterator<Item = S>, cwd: &Path) -> Vec<PathBuf> {
-    args.into_iter()
-        .map(Into::into)
-        .filter(|a| !a.is_empty() && !a.to_string_lossy().starts_with('-'))
-        .map(|a| cwd.join(a))
-        .collect()
+/// Links Satchel was launched with (the desktop's handler for
+/// `openid-credential-offer:`, `dccrequest:`, `org.dcconsortium:`), handed
+/// to the page once it asks (`opened_links`): each is shown in the consent
+/// dialog, and nothing goes on the network before the learner accepts.
+pub struct OpenedLinks(pub Mutex<Vec<String>>);
+
+/// What a launch was given: files to import and links to receive from.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct LaunchArgs {
+    /// Files (relative paths resolved, `file://` URIs read as paths).
+    pub files: Vec<PathBuf>,
+    /// Links (`satchel::receive::links::looks_like_link`).
+    pub links: Vec<String>,
+}
+
+/// The files and links among a launch's arguments (without the program
+/// name): options such as `--automation` are skipped, relative paths
+/// resolved against the folder the launch ran in, `file://` URIs (the
+/// desktop entry's `%U`) read as the paths they name.
+pub fn launch_args<S: Into<OsString>>(args: impl IntoIterator<Item = S>, cwd: &Path) -> LaunchArgs {
+    let mut out = LaunchArgs::default();
+    for arg in args.into_iter().map(Into::into) {
+        let text = arg.to_string_lossy();
+        if text.is_empty() || text.starts_with('-') {
+            continue;
+        }
+        if satchel::receive::links::looks_like_link(&text) {
+            out.links.push(text.trim().to_string());
+        } else if let Some(path) = file_uri_path(&text) {
+            out.files.push(path);
+        } else {
+            out.files.push(cwd.join(arg));
+        }
+    }
+    out
+}
+
+/// The path a `file:///…` URI names (percent-decoded), if it is one.
+fn file_uri_path(arg: &str) -> Option<PathBuf> {
+    let rest = arg.strip_prefix("file://")?;
+    let rest = rest.strip_prefix("localhost").unwrap_or(rest);
+    if !rest.starts_with('/') {
+        return None;
+    }
+    let bytes = rest.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied(),
+            bytes.get(i + 2).copied(),
+        ) {
+            (b'%', Some(h), Some(l)) if hex(h).is_some() && hex(l).is_some() => {
+                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        Some(PathBuf::from(OsString::from_vec(out)))
+    }
+    #[cfg(not(unix))]
+    {
+        Some(PathBuf::from(String::from_utf8_lossy(&out).into_owned()))
+    }
 }
 
 /// Set (to a file) in scripted and end-to-end runs: web pages the app would
@@ -92,18 +157,23 @@ pub fn instance(identifier: &str, wallet: &Path) -> Instance {
 }
 
 /// Called in the running window when Satchel is launched again: brings the
-/// window forward and imports the files the second launch was given.
+/// window forward, imports the files the second launch was given and hands
+/// its links to the page (which asks the learner before receiving).
 pub fn second_launch<R: Runtime>(app: &AppHandle<R>, argv: Vec<String>, cwd: String) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.unminimize();
         let _ = window.set_focus();
     }
-    let paths = file_args(argv.into_iter().skip(1), Path::new(&cwd));
-    if paths.is_empty() {
+    let LaunchArgs { files, links } = launch_args(argv.into_iter().skip(1), Path::new(&cwd));
+    if !links.is_empty() {
+        // The page shows each in the consent dialog; nothing is sent yet.
+        let _ = app.emit("opened-links", links);
+    }
+    if files.is_empty() {
         return;
     }
     let state = app.state::<crate::AppState>();
-    match crate::import_paths(&state, &paths) {
+    match crate::import_paths(&state, &files) {
         Ok(results) => {
             let _ = app.emit("opened-files", results);
         }
@@ -143,18 +213,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn file_args_skip_options_and_resolve_relative_paths() {
-        let got = file_args(
-            ["badge.json", "--automation", "/abs/cert.jwt", "-", ""],
+    fn launch_args_skip_options_resolve_relative_paths_and_keep_links() {
+        let got = launch_args(
+            [
+                "badge.json",
+                "--automation",
+                "/abs/cert.jwt",
+                "-",
+                "",
+                "openid-credential-offer://?credential_offer_uri=https%3A%2F%2Fi.example%2Fo",
+                "DCCREQUEST://request?challenge=c",
+                "org.dcconsortium://request?challenge=c",
+                "https://lcw.app/request.html?issuer=x",
+                "file:///home/learner/My%20Badge.png",
+            ],
             Path::new("/home/learner/Downloads"),
         );
         assert_eq!(
-            got,
+            got.files,
             [
                 PathBuf::from("/home/learner/Downloads/badge.json"),
                 PathBuf::from("/abs/cert.jwt"),
+                PathBuf::from("/home/learner/My Badge.png"),
             ]
         );
+        assert_eq!(got.links.len(), 4, "{:?}", got.links);
+        assert!(got.links[0].starts_with("openid-credential-offer://"));
     }
 
     #[test]

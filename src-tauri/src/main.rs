@@ -16,6 +16,7 @@ use satchel::holder::{Holder, OsKeyring, SecretStore};
 use satchel::import::{self, Disposition, ImportOptions, ItemResult};
 use satchel::net;
 use satchel::qr;
+use satchel::receive;
 use satchel::report::{Outcome, Report};
 use satchel::store::{self, Issuer, ListQuery, Page, Record, Sort, Wallet};
 use satchel::verify::VerifyOptions;
@@ -601,6 +602,135 @@ async fn share_export(
     Ok(Some(path.display().to_string()))
 }
 
+// ---- receiving from an issuer's link ------------------------------------
+
+/// What the consent dialog shows for a link: who, what would be sent. Read
+/// from the link alone: nothing goes on the network, nothing is signed.
+#[tauri::command]
+fn preview_link(state: State<'_, AppState>, link: String) -> CmdResult<receive::Preview> {
+    let did = state.with(|w| Ok(Holder::load_or_create(w.path()).map_err(err)?.did))?;
+    receive::preview(&link, &did).map_err(err)
+}
+
+/// What a receive did, for the results panel.
+#[derive(Serialize)]
+struct Received {
+    /// Each credential that arrived, stored or refused (as an import's).
+    items: Vec<ItemResult>,
+    /// The other party as it ended (an OpenID4VCI issuer's display name).
+    party: Option<receive::Party>,
+    /// Where the issuer asks the learner to go next.
+    redirect_url: Option<String>,
+    /// Why it stopped early, after the credentials in `items` arrived.
+    error: Option<String>,
+    /// The offer asks for a transaction code and none was given: nothing
+    /// was sent; the dialog asks for it.
+    tx_code_needed: Option<receive::oid4vci::TxCodeAsk>,
+}
+
+/// The app's side of [`receive::Consent`]: the learner agreed in the dialog
+/// (Accept) before this runs; what is sent is logged, credentials kept.
+struct AppConsent {
+    items: Vec<ItemResult>,
+    tx_code: Option<String>,
+    asked: Option<receive::oid4vci::TxCodeAsk>,
+}
+
+impl receive::Consent for AppConsent {
+    fn contacting(&mut self, party: &receive::Party) {
+        eprintln!("satchel-app: contacting {party}");
+    }
+    fn sending(&mut self, party: &receive::Party, what: &str) {
+        eprintln!("satchel-app: sending {what} to {party}");
+    }
+    fn received(&mut self, item: &ItemResult) {
+        self.items.push(item.clone());
+    }
+    fn tx_code(
+        &mut self,
+        _party: &receive::Party,
+        ask: &receive::oid4vci::TxCodeAsk,
+    ) -> Option<String> {
+        self.asked = Some(ask.clone());
+        self.tx_code.take().filter(|c| !c.trim().is_empty())
+    }
+}
+
+/// Receives what the link offers, after the learner accepted in the consent
+/// dialog: the library's `receive` (each credential verified and stored as
+/// an import is), on a worker thread and its own connection to the wallet,
+/// so the window stays responsive while the issuer answers.
+#[tauri::command]
+async fn receive_link(
+    state: State<'_, AppState>,
+    link: String,
+    tx_code: Option<String>,
+) -> CmdResult<Received> {
+    let (path, iopts) = state.with(|w| Ok((w.path().to_path_buf(), import_options(w))))?;
+    let job = tauri::async_runtime::spawn_blocking(move || -> CmdResult<(Received, bool)> {
+        let holder = Holder::load_or_create(&path).map_err(err)?;
+        let mut wallet = Wallet::open(&path).map_err(err)?;
+        let client = net::http::HttpsFetcher::from_env(None).map_err(err)?;
+        let asked_online = wallet.online_checks().ok().flatten().is_some();
+        let ctx = receive::Context {
+            client: &client,
+            holder: &holder,
+            now: Utc::now(),
+        };
+        let mut sink = receive::Sink {
+            wallet: &mut wallet,
+            import: &iopts,
+            keep_other_subject: false,
+        };
+        let mut ui = AppConsent {
+            items: Vec::new(),
+            tx_code,
+            asked: None,
+        };
+        let result = receive::receive(&link, &ctx, &mut sink, &mut ui);
+        let mut out = Received {
+            items: Vec::new(),
+            party: None,
+            redirect_url: None,
+            error: None,
+            tx_code_needed: None,
+        };
+        match result {
+            Ok(done) => {
+                out.party = Some(done.party);
+                out.redirect_url = done.redirect_url;
+            }
+            Err(receive::ReceiveError::TxCodeNeeded) => {
+                out.tx_code_needed = Some(ui.asked.take().unwrap_or_default());
+            }
+            Err(e) if ui.items.is_empty() => return Err(e.to_string()),
+            Err(e) => out.error = Some(e.to_string()),
+        }
+        out.items = ui.items;
+        Ok((out, asked_online))
+    });
+    let (received, asked_online) = job.await.map_err(err)??;
+    // Checks left undone for want of the network are done again if the
+    // learner allows online checks (as for an import).
+    if !asked_online {
+        if let Ok(mut pending) = state.pending.lock() {
+            for item in received.items.iter().filter(|i| needs_network(i)) {
+                if let Some(id) = item.id.filter(|id| !pending.ids.contains(id)) {
+                    pending.ids.push(id);
+                }
+            }
+        }
+    }
+    Ok(received)
+}
+
+/// The links Satchel was launched with, once: the page shows each in the
+/// consent dialog.
+#[tauri::command]
+fn opened_links(opened: State<'_, desktop::OpenedLinks>) -> CmdResult<Vec<String>> {
+    Ok(std::mem::take(&mut *opened.0.lock().map_err(err)?))
+}
+
 /// One code of a credential's QR for Present mode.
 #[derive(Serialize)]
 struct QrPartOut {
@@ -824,7 +954,7 @@ fn main() {
         }
     };
     let cwd = std::env::current_dir().unwrap_or_default();
-    let opened = desktop::file_args(std::env::args_os().skip(1), &cwd);
+    let opened = desktop::launch_args(std::env::args_os().skip(1), &cwd);
     let context = tauri::generate_context!();
     let instance = desktop::instance(&context.config().identifier, &wallet_path);
     let mut window_state = tauri_plugin_window_state::Builder::new();
@@ -846,7 +976,8 @@ fn main() {
             drop_is_qr: std::sync::atomic::AtomicBool::new(false),
             pending: Mutex::default(),
         })
-        .manage(desktop::OpenedFiles(Mutex::new(opened)))
+        .manage(desktop::OpenedFiles(Mutex::new(opened.files)))
+        .manage(desktop::OpenedLinks(Mutex::new(opened.links)))
         .menu(desktop::menu)
         .setup(|app| {
             let handle = app.handle().clone();
@@ -873,6 +1004,9 @@ fn main() {
             import_data,
             import_dialog,
             import_opened_files,
+            opened_links,
+            preview_link,
+            receive_link,
             reverify,
             reverify_all,
             set_online_checks,

@@ -74,6 +74,23 @@ const REQUEST_PREFIXES: [&str; 4] = [
     "https://lcw.app/request?",
 ];
 
+/// Whether a program argument is a link rather than a file: one of the
+/// schemes the desktop hands Satchel (`openid-credential-offer:`,
+/// `dccrequest:`, `org.dcconsortium:`), `interaction:`, or an https URL
+/// (`https://lcw.app/request.html?…`, an exchange URL with `iuv=1`).
+pub fn looks_like_link(arg: &str) -> bool {
+    let arg = arg.trim();
+    [
+        "openid-credential-offer:",
+        "dccrequest:",
+        "org.dcconsortium:",
+        "interaction:",
+        "https://",
+    ]
+    .iter()
+    .any(|p| strip_prefix_ci(arg, p).is_some())
+}
+
 /// Reads a link.
 pub fn parse(link: &str) -> Result<Link, LinkError> {
     let link = link.trim();

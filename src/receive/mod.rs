@@ -339,3 +339,151 @@ pub fn receive(
         }
     }
 }
+
+/// What a link will do, read from the link alone (no network): shown to the
+/// learner before they agree to [`receive`]. The app's consent dialog and
+/// the CLI's first line are made from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Preview {
+    /// `offer` (OpenID4VCI), `request` (DCC request link), `exchange`
+    /// (VC-API exchange) or `interaction` (an interaction URL).
+    pub kind: &'static str,
+    /// Who is contacted first (the host), and the name the link gives, if
+    /// any (unverified). An OpenID4VCI issuer's display name is in its
+    /// metadata, known only once contacted ([`Finished::party`]).
+    pub party: Party,
+    /// What will be sent if the learner agrees, in words.
+    pub sends: Vec<String>,
+    /// The transaction code the offer asks for, when the link says so.
+    pub tx_code: Option<oid4vci::TxCodeAsk>,
+    /// The offer is fetched from the issuer, so whether it asks for a
+    /// transaction code is known only then ([`ReceiveError::TxCodeNeeded`]).
+    pub tx_code_unknown: bool,
+}
+
+/// Reads `link` and says who it contacts and what of the learner's (their
+/// `did`) it sends: nothing touches the network, nothing is signed.
+pub fn preview(link: &str, did: &str) -> Result<Preview, ReceiveError> {
+    let proof = format!("a proof signed by your key that you hold your DID {did}");
+    let did_auth = format!("your DID {did}, in a DID authentication you sign (no credentials)");
+    Ok(match links::parse(link)? {
+        Link::CredentialOffer { offer } => {
+            let (host, tx_code, unknown) = match &offer {
+                links::Offer::Uri(uri) => (host_of(uri), None, true),
+                links::Offer::Value(v) => {
+                    let issuer = v
+                        .get("credential_issuer")
+                        .and_then(Value::as_str)
+                        .filter(|i| i.starts_with("https://"))
+                        .ok_or_else(|| ReceiveError::Protocol {
+                            url: "the credential offer".into(),
+                            reason: "the offer names no https credential_issuer".into(),
+                        })?;
+                    (host_of(issuer), oid4vci::tx_code_ask(v), false)
+                }
+            };
+            let code = if tx_code.is_some() {
+                "the offer's pre-authorized code and the transaction code you type"
+            } else if unknown {
+                "the offer's pre-authorized code (and a transaction code, if the offer asks for one)"
+            } else {
+                "the offer's pre-authorized code"
+            };
+            Preview {
+                kind: "offer",
+                party: Party {
+                    host,
+                    ..Party::default()
+                },
+                sends: vec![code.to_string(), proof],
+                tx_code,
+                tx_code_unknown: unknown,
+            }
+        }
+        Link::Request {
+            issuer,
+            vc_request_url,
+            ..
+        } => Preview {
+            kind: "request",
+            party: Party {
+                host: host_of(&vc_request_url),
+                name: issuer,
+                domain: None,
+            },
+            sends: vec![did_auth],
+            tx_code: None,
+            tx_code_unknown: false,
+        },
+        Link::Exchange { url, request } => Preview {
+            kind: "exchange",
+            party: Party {
+                host: host_of(&url),
+                name: None,
+                domain: request
+                    .as_ref()
+                    .and_then(|r| r.get("domain"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            },
+            sends: vec![format!("{did_auth}, if the issuer asks for it")],
+            tx_code: None,
+            tx_code_unknown: false,
+        },
+        Link::Interaction { url } => Preview {
+            kind: "interaction",
+            party: Party {
+                host: host_of(&url),
+                ..Party::default()
+            },
+            sends: vec![format!("{did_auth}, if the issuer asks for it")],
+            tx_code: None,
+            tx_code_unknown: false,
+        },
+    })
+}
+
+#[cfg(test)]
+mod preview_tests {
+    use super::*;
+
+    const DID: &str = "did:key:z6MkTest";
+
+    #[test]
+    fn an_offer_by_value_names_its_issuer_and_its_tx_code() {
+        let offer = serde_json::json!({"credential_issuer": "https://Issuer.Example.edu",
+            "credential_configuration_ids": ["x"],
+            "grants": {"urn:ietf:params:oauth:grant-type:pre-authorized_code":
+                {"pre-authorized_code": "c", "tx_code": {"length": 6, "description": "by email"}}}});
+        let link = format!("openid-credential-offer://?credential_offer={offer}");
+        let p = preview(&link, DID).unwrap();
+        assert_eq!(p.kind, "offer");
+        assert_eq!(p.party.host, "issuer.example.edu");
+        assert_eq!(p.tx_code.as_ref().and_then(|t| t.length), Some(6));
+        assert!(!p.tx_code_unknown);
+        assert!(p.sends.iter().any(|s| s.contains(DID)));
+    }
+
+    #[test]
+    fn a_request_link_names_the_host_it_posts_to_and_the_issuer_it_claims() {
+        let p = preview(
+            "dccrequest://request?issuer=Test%20U&challenge=c1&vc_request_url=https%3A%2F%2Fx.example%2Fissue",
+            DID,
+        )
+        .unwrap();
+        assert_eq!(p.party.host, "x.example");
+        assert_eq!(p.party.name.as_deref(), Some("Test U"));
+        assert!(p.sends[0].contains(DID));
+        let p = preview(
+            "openid-credential-offer://?credential_offer_uri=https%3A%2F%2Fo.example%2F1",
+            DID,
+        )
+        .unwrap();
+        assert_eq!(p.party.host, "o.example");
+        assert!(p.tx_code_unknown);
+        assert!(matches!(
+            preview("https://example.org/page", DID),
+            Err(ReceiveError::Link(LinkError::Unknown))
+        ));
+    }
+}

@@ -63,7 +63,7 @@ fn b64(bytes: &[u8]) -> String {
 }
 
 /// What the offer's transaction code looks like, for the prompt.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct TxCodeAsk {
     /// The issuer's description of where the code is found.
     pub description: Option<String>,
@@ -71,6 +71,22 @@ pub struct TxCodeAsk {
     pub length: Option<u64>,
     /// `numeric` or `text`.
     pub input_mode: Option<String>,
+}
+
+/// The transaction code an offer's pre-authorized grant asks for, if any.
+pub fn tx_code_ask(offer: &Value) -> Option<TxCodeAsk> {
+    let t = offer.pointer("/grants")?.get(PRE_AUTH)?.get("tx_code")?;
+    Some(TxCodeAsk {
+        description: t
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        length: t.get("length").and_then(Value::as_u64),
+        input_mode: t
+            .get("input_mode")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+    })
 }
 
 /// Runs the pre-authorized code flow of an offer to its end.
@@ -125,17 +141,7 @@ pub fn receive_offer(
         .and_then(Value::as_str)
         .ok_or_else(|| protocol(&offer_url, "its pre-authorized grant has no code"))?
         .to_string();
-    let tx_ask = grant.get("tx_code").map(|t| TxCodeAsk {
-        description: t
-            .get("description")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        length: t.get("length").and_then(Value::as_u64),
-        input_mode: t
-            .get("input_mode")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-    });
+    let tx_ask = tx_code_ask(&offer);
 
     let mut party = Party {
         host: super::host_of(&issuer),

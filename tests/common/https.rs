@@ -17,8 +17,12 @@ use std::time::{Duration, Instant};
 
 use satchel::net::http::{ConnectTo, Overrides};
 
+/// A reply made from the request's body (an issuer that answers what it
+/// was sent, such as a credential for the DID in a key proof).
+pub type Answerer = Arc<dyn Fn(&[u8]) -> Reply + Send + Sync>;
+
 /// How the server answers one URL.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum Reply {
     /// 200 with this content type and body.
     Body(&'static str, Vec<u8>),
@@ -39,6 +43,25 @@ pub enum Reply {
     Hangup,
     /// The n-th request gets the n-th reply; the last one repeats.
     Seq(Vec<Reply>),
+    /// The reply this function makes of the request's body.
+    Answer(Answerer),
+}
+
+impl std::fmt::Debug for Reply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reply::Body(t, b) => write!(f, "Body({t}, {} bytes)", b.len()),
+            Reply::Shared(t, b) => write!(f, "Shared({t}, {} bytes)", b.len()),
+            Reply::Redirect(to) => write!(f, "Redirect({to})"),
+            Reply::Status(c) => write!(f, "Status({c})"),
+            Reply::Huge(n) => write!(f, "Huge({n})"),
+            Reply::Slow(d) => write!(f, "Slow({d:?})"),
+            Reply::StatusBody(c, t, b) => write!(f, "StatusBody({c}, {t}, {} bytes)", b.len()),
+            Reply::Hangup => write!(f, "Hangup"),
+            Reply::Seq(r) => f.debug_tuple("Seq").field(r).finish(),
+            Reply::Answer(_) => write!(f, "Answer(..)"),
+        }
+    }
 }
 
 impl Reply {
@@ -238,16 +261,20 @@ fn handle(
         *n += 1;
         *n
     };
+    let reply = match routes.lock().unwrap().get(&url).cloned() {
+        Some(Reply::Seq(replies)) => replies.get(n - 1).or(replies.last()).cloned(),
+        other => other,
+    };
+    let reply = match reply {
+        Some(Reply::Answer(answer)) => Some(answer(&body)),
+        other => other,
+    };
     bodies
         .lock()
         .unwrap()
         .entry(url.clone())
         .or_default()
         .push(body);
-    let reply = match routes.lock().unwrap().get(&url).cloned() {
-        Some(Reply::Seq(replies)) => replies.get(n - 1).or(replies.last()).cloned(),
-        other => other,
-    };
     let head = |status: &str, ctype: &str, extra: &str| {
         format!("HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nConnection: close\r\n{extra}\r\n")
     };
@@ -274,7 +301,7 @@ fn handle(
             tls.write_all(head(&status, ctype, &len).as_bytes())?;
             tls.write_all(&body)?;
         }
-        Some(Reply::Hangup) | Some(Reply::Seq(_)) => return Ok(()),
+        Some(Reply::Hangup) | Some(Reply::Seq(_)) | Some(Reply::Answer(_)) => return Ok(()),
         Some(Reply::Redirect(to)) => {
             let extra = format!("Location: {to}\r\nContent-Length: 0\r\n");
             tls.write_all(head("302 Found", "text/plain", &extra).as_bytes())?;
