@@ -16,7 +16,7 @@ PKGS=(
   fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji  # credential text: Latin, Arabic, CJK, emoji
   jq lintian desktop-file-utils                      # the Debian package: its config, lintian, the desktop entry check
   rustc-web rust-web-src rust-web-llvm lld-22        # the browser verifier (build.rs): rustc with the wasm back end, std sources, rust-lld
-  chromium chromium-driver                           # the verifier page and portfolios in headless Chromium
+  chromium chromium-driver curl                      # the verifier page and portfolios in headless Chromium (curl: the drivers are up)
 )
 # Node.js runs the end-to-end tests and the reference verifier; use the
 # machine's own when there is one.
