@@ -205,17 +205,7 @@ fn serve_openid4vci(server: &TestServer, dir: &Path, registrar: SigningKey, regi
     };
     let by_ref = offer("code-1", "ReceivedBadge_ldp", false);
     let by_value = offer("code-2", "ReceivedWithCode_ldp", true);
-    let enc = |s: &str| -> String {
-        s.bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect()
-    };
+    let enc = satchel::percent::encode;
     std::fs::write(
         dir.join("offer-link.txt"),
         format!(

@@ -13,7 +13,9 @@
 /// small strings, and glibc's malloc and free took a third of verification time.
 pub use mimalloc::MiMalloc as Allocator;
 
-pub use satchel_verify::{canon, contexts, did, formats, jws, proof, report, signature, verify};
+pub use satchel_verify::{
+    canon, contexts, did, formats, jws, percent, proof, report, signature, verify,
+};
 
 pub mod backup;
 pub mod holder;

@@ -33,18 +33,7 @@ fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// URL-encodes every byte that is not unreserved.
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
+use satchel::percent::encode;
 
 fn did_of_wallet(wallet: &Path) -> String {
     let who = stdout_json(&common::satchel(wallet, &["whoami", "--json"]));

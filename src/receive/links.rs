@@ -1,6 +1,7 @@
 //! The links issuers and verifiers send, read into what to do with them.
 //! Nothing here touches the network.
 
+use crate::percent::decode_form;
 use serde_json::Value;
 
 /// What a link asks of the wallet.
@@ -227,38 +228,9 @@ fn query_params(query: &str) -> Vec<(String, String)> {
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k), percent_decode(v))
+            (decode_form(k), decode_form(v))
         })
         .collect()
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-        match b {
-            b'+' => out.push(b' '),
-            b'%' => {
-                match (
-                    bytes.get(i + 1).and_then(|&c| hex(c)),
-                    bytes.get(i + 2).and_then(|&c| hex(c)),
-                ) {
-                    (Some(h), Some(l)) => {
-                        out.push(h << 4 | l);
-                        i += 3;
-                        continue;
-                    }
-                    _ => out.push(b),
-                }
-            }
-            _ => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -333,8 +305,8 @@ mod tests {
         assert_eq!(parse("https://ex.example/i/1"), Err(LinkError::Unknown));
         assert!(parse("interaction:http://ex.example/").is_err());
         assert_eq!(parse("mailto:x@example"), Err(LinkError::Unknown));
-        assert_eq!(percent_decode("a%2"), "a%2");
-        assert_eq!(percent_decode("%zz%41+"), "%zzA ");
+        assert_eq!(decode_form("a%2"), "a%2");
+        assert_eq!(decode_form("%zz%41+"), "%zzA ");
     }
 
     #[test]

@@ -40,17 +40,7 @@ fn well_known(base: &str, name: &str) -> String {
 
 /// `application/x-www-form-urlencoded` of the pairs.
 fn form(pairs: &[(&str, &str)]) -> String {
-    let enc = |s: &str| -> String {
-        s.bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect()
-    };
+    use crate::percent::encode as enc;
     pairs
         .iter()
         .map(|(k, v)| format!("{}={}", enc(k), enc(v)))

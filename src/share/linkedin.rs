@@ -161,19 +161,8 @@ fn year_month(date: Option<&str>) -> (Option<i32>, Option<u32>) {
     }
 }
 
-/// Percent-encodes UTF-8 text: every byte outside `A–Z a–z 0–9 - . _ ~`
-/// becomes `%XX` (upper-case hex), as RFC 3986 requires of a query value.
-pub fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+/// Percent-encodes UTF-8 text (every byte outside `A–Z a–z 0–9 - . _ ~`).
+pub use crate::percent::encode as percent_encode;
 
 #[cfg(test)]
 mod tests {

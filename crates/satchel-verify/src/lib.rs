@@ -17,6 +17,7 @@ pub mod formats;
 pub mod input;
 pub mod jws;
 pub mod net;
+pub mod percent;
 pub mod proof;
 pub mod qr_payload;
 pub mod registry;
