@@ -12,7 +12,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{satchel, stdout_json};
+use common::{satchel, stdout_json, zbarimg};
 use qrcode::bits::Bits;
 use qrcode::{EcLevel, Version};
 use satchel::import::check_bytes;
@@ -68,19 +68,6 @@ fn reference_corpus(out: &Path) -> Option<Vec<PathBuf>> {
             .map(|e| out.join(e["file"].as_str().unwrap()))
             .collect(),
     )
-}
-
-/// zbarimg's text for an image (PNG, or SVG drawn by rsvg-convert), or
-/// `None` when it finds no code.
-fn zbarimg(path: &Path) -> Option<String> {
-    let out = Command::new("zbarimg")
-        .args(["--raw", "-q", "-Sdisable", "-Sqrcode.enable"])
-        .arg(path)
-        .output()
-        .expect("zbarimg is needed for this test: install zbar-tools (scripts/install-deps.sh)");
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim_end().to_string())
 }
 
 /// An SVG drawn to PNG by an independent renderer (librsvg), for Satchel's

@@ -8,9 +8,8 @@ mod degrade;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use common::{satchel, signed_ob3, stdout_json};
+use common::{satchel, signed_ob3, stdout_json, zbarimg};
 use flate2::write::ZlibEncoder;
 use flate2::Compression;
 use satchel::qr;
@@ -25,20 +24,6 @@ fn fixtures() -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-/// zbarimg's text for an image, or `None` when it finds no code. zbar is
-/// the independent reader the corpus is judged against: it must be there
-/// (scripts/install-deps.sh installs zbar-tools).
-fn zbarimg(path: &Path) -> Option<String> {
-    let out = Command::new("zbarimg")
-        .args(["--raw", "-q", "-Sdisable", "-Sqrcode.enable"])
-        .arg(path)
-        .output()
-        .expect("zbarimg is needed for this test: install zbar-tools (scripts/install-deps.sh)");
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim_end().to_string())
 }
 
 /// The QR version a payload needs at level M.

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use common::{satchel, signed_ob3, stdout_json};
+use common::{satchel, signed_ob3, stdout_json, zbarimg};
 use serde_json::{json, Value};
 
 fn import(wallet: &Path, dir: &Path, name: &str, cred: &Value) -> i64 {
@@ -236,17 +236,6 @@ fn portfolio_is_self_contained_and_escapes_credential_text() {
         String::from_utf8_lossy(&out.stdout)
     );
     assert_eq!(stdout_json(&out)[0]["checks"][1]["status"], "pass");
-}
-
-fn zbarimg(png: &Path) -> Option<String> {
-    let out = Command::new("zbarimg")
-        .args(["--raw", "-q"])
-        .arg(png)
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim_end().to_string())
 }
 
 #[test]

@@ -151,3 +151,17 @@ pub fn stdout_json(out: &Output) -> Value {
         )
     })
 }
+
+/// zbarimg's text for an image (QR codes only), or `None` when it finds no
+/// code. zbar is the independent reader Satchel's codes are judged against:
+/// it must be there (scripts/install-deps.sh installs zbar-tools).
+pub fn zbarimg(path: &Path) -> Option<String> {
+    let out = Command::new("zbarimg")
+        .args(["--raw", "-q", "-Sdisable", "-Sqrcode.enable"])
+        .arg(path)
+        .output()
+        .expect("zbarimg is needed for this test: install zbar-tools (scripts/install-deps.sh)");
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim_end().to_string())
+}
