@@ -94,8 +94,7 @@ pub fn verify_portfolio(
     expect: &BundleOptions,
     opts: &VerifyOptions,
 ) -> Result<Vec<ItemResult>, BundleError> {
-    let bytes = serde_json::to_vec(&check::bundle_from_portfolio(html)?).unwrap_or_default();
-    let bundle = check::open(&bytes)?;
+    let bundle = check::open_value(check::bundle_from_portfolio(html)?)?;
     let shown = check::portfolio_checks(html, &bundle);
     verify_opened(source, &bundle, Some(&shown), expect, opts)
 }

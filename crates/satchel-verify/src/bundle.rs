@@ -5,7 +5,7 @@
 //! Invariant: the holder check and each credential's report are computed
 //! independently, so a caller may run them in any order or in parallel
 //! ([`open`], [`holder_check`], [`credential_report`], [`finish`]);
-//! [`verify_bundle`] runs them one after another.
+//! [`verify_opened`] runs them one after another.
 
 use serde_json::Value;
 
@@ -48,6 +48,11 @@ pub struct OpenBundle {
 pub fn open(bytes: &[u8]) -> Result<OpenBundle, BundleError> {
     let vp: Value =
         serde_json::from_slice(bytes).map_err(|e| BundleError::NotBundle(e.to_string()))?;
+    open_value(vp)
+}
+
+/// As [`open`], for a presentation already parsed (a portfolio's).
+pub fn open_value(vp: Value) -> Result<OpenBundle, BundleError> {
     if !formats::types(&vp)
         .iter()
         .any(|t| t == "VerifiablePresentation")
@@ -142,23 +147,25 @@ pub fn finish(
         .collect()
 }
 
-/// Verifies a bundle: the learner's presentation proof and every credential
-/// in it, one after another. One labelled report per credential, each with
-/// the `holder` check appended.
-pub fn verify_bundle(
+/// Verifies an opened bundle: the learner's presentation proof and every
+/// credential in it, one after another, and for a portfolio (its `html`)
+/// the [`CHECK_PORTFOLIO`] check. One labelled report per credential, each
+/// with the `holder` check appended.
+pub fn verify_opened(
     source: &str,
-    bytes: &[u8],
+    bundle: &OpenBundle,
+    html: Option<&str>,
     expect: &BundleOptions,
     opts: &VerifyOptions,
-) -> Result<Vec<(String, Report)>, BundleError> {
-    let bundle = open(bytes)?;
+) -> Vec<(String, Report)> {
     let holder = holder_check(&bundle.vp, expect);
+    let shown = html.map(|html| portfolio_checks(html, bundle));
     let reports = bundle
         .credentials
         .iter()
         .map(|c| credential_report(c, opts))
         .collect();
-    Ok(finish(source, &holder, None, reports))
+    finish(source, &holder, shown.as_deref(), reports)
 }
 
 /// The report of one credential of a bundle, before the holder check.
@@ -185,26 +192,6 @@ pub fn bundle_from_portfolio(html: &str) -> Result<Value, BundleError> {
         .ok_or_else(|| BundleError::NotBundle("unterminated bundle".into()))?;
     serde_json::from_str(&html[start..start + end])
         .map_err(|e| BundleError::NotBundle(e.to_string()))
-}
-
-/// Verifies a portfolio: its embedded bundle as [`verify_bundle`] does, and
-/// each credential's [`CHECK_PORTFOLIO`] check.
-pub fn verify_portfolio(
-    source: &str,
-    html: &str,
-    expect: &BundleOptions,
-    opts: &VerifyOptions,
-) -> Result<Vec<(String, Report)>, BundleError> {
-    let bytes = serde_json::to_vec(&bundle_from_portfolio(html)?).unwrap_or_default();
-    let bundle = open(&bytes)?;
-    let holder = holder_check(&bundle.vp, expect);
-    let shown = portfolio_checks(html, &bundle);
-    let reports = bundle
-        .credentials
-        .iter()
-        .map(|c| credential_report(c, opts))
-        .collect();
-    Ok(finish(source, &holder, Some(&shown), reports))
 }
 
 /// Where the text a portfolio shows differs from its signed credentials:

@@ -91,37 +91,31 @@ pub fn verify(input: &[u8], request: &Request) -> Reply {
     };
     let text = std::str::from_utf8(input).ok().map(str::trim);
     // A portfolio carries its bundle inside; a signed presentation is a bundle.
-    let bundle_bytes = match text {
-        Some(t) if t.starts_with('<') && t.contains("id=\"satchel-bundle\"") => {
-            match bundle::bundle_from_portfolio(t) {
-                Ok(vp) => Some((serde_json::to_vec(&vp).unwrap_or_default(), Some(t))),
-                Err(e) => return unreadable(source, &format!("{e}."), request.now),
-            }
-        }
-        Some(t) if is_signed_presentation(t) => Some((t.as_bytes().to_vec(), None)),
+    let opened = match text {
+        Some(t) if t.starts_with('<') && t.contains("id=\"satchel-bundle\"") => Some((
+            bundle::bundle_from_portfolio(t).and_then(bundle::open_value),
+            Some(t),
+        )),
+        Some(t) if is_signed_presentation(t) => Some((bundle::open(t.as_bytes()), None)),
         _ => None,
     };
-    if let Some((bytes, html)) = bundle_bytes {
-        let expect = BundleOptions::default();
-        let opened = bundle::open(&bytes);
-        let results = match html {
-            Some(html) => bundle::verify_portfolio(source, html, &expect, &opts),
-            None => bundle::verify_bundle(source, &bytes, &expect, &opts),
+    if let Some((opened, html)) = opened {
+        let open = match opened {
+            Ok(open) => open,
+            Err(e) => return unreadable(source, &format!("{e}."), request.now),
         };
-        return match (opened, results) {
-            (Ok(open), Ok(results)) => Reply {
-                items: results
-                    .into_iter()
-                    .zip(&open.credentials)
-                    .map(|((source, report), json)| {
-                        let summary = bundle::shown_summary(json);
-                        let mut it = item(source, "bundle", report, Some(json));
-                        it.summary = Some(summary);
-                        it
-                    })
-                    .collect(),
-            },
-            (Err(e), _) | (_, Err(e)) => unreadable(source, &format!("{e}."), request.now),
+        let results = bundle::verify_opened(source, &open, html, &BundleOptions::default(), &opts);
+        return Reply {
+            items: results
+                .into_iter()
+                .zip(&open.credentials)
+                .map(|((source, report), json)| {
+                    let summary = bundle::shown_summary(json);
+                    let mut it = item(source, "bundle", report, Some(json));
+                    it.summary = Some(summary);
+                    it
+                })
+                .collect(),
         };
     }
     Reply {
