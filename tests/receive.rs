@@ -24,6 +24,7 @@ use serde_json::{json, Value};
 
 const EXCHANGER: &str = "exchanger.example";
 const ISSUER: &str = "issuer.example.edu";
+const OID4VCI: &str = "oid4vci.example";
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -50,13 +51,15 @@ fn listed(wallet: &Path) -> Vec<Value> {
         .unwrap_or_default()
 }
 
-// ------------------------------------------------- the reference exchanger
+// ------------------------------------------- the reference servers (Node)
 
-/// The reference exchanger, running; its events arrive on `events`.
+/// A test server on a library Satchel did not write, running; its events
+/// arrive on `events`, its first line (port, keys, offers) is `first`.
 struct Exchanger {
     child: Child,
     env: Vec<(&'static str, String)>,
     events: mpsc::Receiver<Value>,
+    first: Value,
     _dir: tempfile::TempDir,
 }
 
@@ -83,25 +86,36 @@ impl Exchanger {
     }
 }
 
-/// Starts the exchanger, or returns None when node or the reference stack is
-/// not installed (a failure when `SATCHEL_REQUIRE_REFERENCE` is set, as in CI).
+/// The VC-API exchanger on `@digitalbazaar/vc`.
 fn exchanger() -> Option<Exchanger> {
+    node_server("exchanger.mjs", EXCHANGER, "@digitalbazaar/vc")
+}
+
+/// The OpenID4VCI issuer on `@openid4vc/openid4vci` and `@openid4vc/oauth2`.
+fn oid4vci_reference() -> Option<Exchanger> {
+    node_server("oid4vci-issuer.mjs", OID4VCI, "@openid4vc/openid4vci")
+}
+
+/// Starts `script` (in scripts/verify-with-digitalbazaar) serving HTTPS as
+/// `host` on loopback, or returns None when node or its packages are not
+/// installed (a failure when `SATCHEL_REQUIRE_REFERENCE` is set, as in CI).
+fn node_server(script: &str, host: &str, package: &str) -> Option<Exchanger> {
     let script_dir =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/verify-with-digitalbazaar");
     let have_node = Command::new("node").arg("--version").output().is_ok();
-    if !have_node || !script_dir.join("node_modules/@digitalbazaar/vc").exists() {
+    if !have_node || !script_dir.join("node_modules").join(package).exists() {
         assert!(
             std::env::var_os("SATCHEL_REQUIRE_REFERENCE").is_none(),
-            "SATCHEL_REQUIRE_REFERENCE is set but node or the reference stack is not installed"
+            "SATCHEL_REQUIRE_REFERENCE is set but node or {package} is not installed"
         );
         eprintln!(
-            "NOTICE: node or {}/node_modules missing; skipping the reference exchanger (run npm ci there)",
+            "NOTICE: node or {}/node_modules/{package} missing; skipping {script} (run npm ci there)",
             script_dir.display()
         );
         return None;
     }
     let dir = tempfile::tempdir().unwrap();
-    let pki = TestPki::new(&[EXCHANGER]);
+    let pki = TestPki::new(&[host]);
     let (cert, key, ca) = (
         dir.path().join("cert.pem"),
         dir.path().join("key.pem"),
@@ -112,12 +126,12 @@ fn exchanger() -> Option<Exchanger> {
     std::fs::write(&ca, &pki.ca_pem).unwrap();
     let mut child = Command::new("node")
         .current_dir(&script_dir)
-        .arg("exchanger.mjs")
+        .arg(script)
         .arg("--cert")
         .arg(&cert)
         .arg("--key")
         .arg(&key)
-        .args(["--host", EXCHANGER])
+        .args(["--host", host])
         .stdout(Stdio::piped())
         .spawn()
         .expect("starting node");
@@ -135,19 +149,17 @@ fn exchanger() -> Option<Exchanger> {
     });
     let first = events
         .recv_timeout(Duration::from_secs(60))
-        .expect("the exchanger did not start");
-    let port = first["port"].as_u64().expect("the exchanger's port");
+        .unwrap_or_else(|_| panic!("{script} did not start"));
+    let port = first["port"].as_u64().expect("the server's port");
     let env = vec![
-        (
-            "SATCHEL_CONNECT_TO",
-            format!("{EXCHANGER}:443:127.0.0.1:{port}"),
-        ),
+        ("SATCHEL_CONNECT_TO", format!("{host}:443:127.0.0.1:{port}")),
         ("SATCHEL_EXTRA_CA_CERTS", ca.display().to_string()),
     ];
     Some(Exchanger {
         child,
         env,
         events,
+        first,
         _dir: dir,
     })
 }
@@ -573,9 +585,146 @@ fn receive_does_not_answer_a_verifier_and_present_does_not_receive() {
 
 // ------------------------------------------------------------ OpenID4VCI
 //
-// Against our own minimal issuer on the test server (static answers that
-// follow OpenID4VCI 1.0; the requests Satchel makes are checked afterwards),
-// not the @openid4vc libraries: wiring their issuer side was left for later.
+// First against an issuer on the @openid4vc libraries (an implementation
+// Satchel did not write: it makes the offers and parses and verifies every
+// request), then against our own static answers, whose requests are checked
+// byte for byte and which can misbehave in ways a library will not.
+
+/// The offer `name` of the reference issuer: its link and transaction code.
+fn reference_offer(ex: &Exchanger, name: &str) -> (String, Option<String>) {
+    let o = &ex.first["offers"][name];
+    (
+        o["link"].as_str().expect("the offer's link").to_string(),
+        o["tx_code"].as_str().map(str::to_string),
+    )
+}
+
+/// Every offer of the @openid4vc issuer: by URI and by value, with and
+/// without a transaction code, `jwt_vc_json` and `ldp_vc`, one and two
+/// credentials. The library verified each key proof as the learner's; each
+/// credential verifies here, names the learner and is stored byte for byte
+/// as the issuer sent it.
+#[test]
+fn openid4vci_receives_from_the_openid4vc_issuer() {
+    let Some(ex) = oid4vci_reference() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let wallet = dir.path().join("w.db");
+    let did = did_of_wallet(&wallet);
+    let issuer_did = ex.first["issuer"].as_str().unwrap().to_string();
+    let mut stored = 0;
+    let mut sent = Vec::new();
+    for (name, formats) in [
+        ("jwt-by-uri", vec!["jwt_vc_json"]),
+        ("ldp-by-value-tx", vec!["ldp_vc"]),
+        ("both-by-uri-tx", vec!["jwt_vc_json", "ldp_vc"]),
+    ] {
+        let (link, code) = reference_offer(&ex, name);
+        let mut args = vec!["receive", link.as_str(), "--json"];
+        if let Some(c) = &code {
+            args.extend(["--tx-code", c.as_str()]);
+        }
+        let out = run(&wallet, &args, &ex.env);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let items = stdout_json(&out);
+        let items = items.as_array().unwrap();
+        assert_eq!(items.len(), formats.len(), "{name}: {items:#?}");
+        for item in items {
+            assert_eq!(item["result"], "imported", "{name}: {item:#}");
+            assert_eq!(item["outcome"], "verified", "{name}: {item:#}");
+        }
+        let err = stderr(&out);
+        assert!(err.contains("OID4VC Test Institute"), "{name}: {err}");
+        let events = ex.pending();
+        let token: Vec<&Value> = events.iter().filter(|e| e["event"] == "token").collect();
+        assert_eq!(token.len(), 1, "{name}: {events:#?}");
+        assert_eq!(token[0]["ok"], true, "{name}: {events:#?}");
+        assert_eq!(token[0]["tx_code"].as_str(), code.as_deref());
+        let issued: Vec<&Value> = events
+            .iter()
+            .filter(|e| e["event"] == "credential")
+            .collect();
+        assert_eq!(
+            issued
+                .iter()
+                .map(|e| e["format"].as_str().unwrap())
+                .collect::<Vec<_>>(),
+            formats,
+            "{name}"
+        );
+        for e in &issued {
+            // The library checked the proof (nonce, audience, signature)
+            // and resolved its kid to the learner's DID.
+            assert_eq!(e["holder"], did.as_str(), "{e:#}");
+            assert_eq!(e["proof"], "openid4vci-proof+jwt");
+            sent.push(e["sha256"].as_str().unwrap().to_string());
+        }
+        assert!(
+            !events.iter().any(|e| e["event"] == "error"),
+            "{name}: {events:#?}"
+        );
+        stored += formats.len();
+        assert_eq!(listed(&wallet).len(), stored);
+    }
+    for item in listed(&wallet) {
+        let id = item["id"].as_i64().unwrap().to_string();
+        let out = common::satchel(&wallet, &["show", &id, "--json"]);
+        let shown = stdout_json(&out);
+        assert_eq!(shown["issuer_id"], issuer_did.as_str(), "{shown:#}");
+        assert_eq!(shown["subject_id"], did.as_str(), "{shown:#}");
+        let sha = shown["sha256"].as_str().unwrap().to_string();
+        assert!(sent.contains(&sha), "stored {sha}, sent {sent:?}");
+    }
+}
+
+/// The library's refusals, each a clear sentence and nothing stored: a
+/// wrong transaction code, then the same offer again after it was used
+/// (its URI is single use, so the by-value offer is the one replayed).
+#[test]
+fn openid4vci_the_openid4vc_issuer_refuses_a_wrong_or_used_code() {
+    let Some(ex) = oid4vci_reference() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let wallet = dir.path().join("w.db");
+    let (link, code) = reference_offer(&ex, "ldp-by-value-tx");
+    let code = code.expect("this offer has a transaction code");
+    let out = run(&wallet, &["receive", &link, "--tx-code", "000000"], &ex.env);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("did not accept the code"), "{err}");
+    assert!(err.contains("transaction code is wrong"), "{err}");
+    let events = ex.pending();
+    assert_eq!(events[0]["event"], "token", "{events:#?}");
+    assert_eq!(events[0]["ok"], false, "{events:#?}");
+    assert!(!events.iter().any(|e| e["event"] == "credential"));
+    assert!(listed(&wallet).is_empty());
+    // The right code works, once.
+    let out = run(&wallet, &["receive", &link, "--tx-code", &code], &ex.env);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(listed(&wallet).len(), 1);
+    let _ = ex.pending();
+    let out = run(&wallet, &["receive", &link, "--tx-code", &code], &ex.env);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("may have expired or been used already"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(listed(&wallet).len(), 1);
+    // An offer URI answers once: fetched again, it is gone.
+    let (by_uri, _) = reference_offer(&ex, "jwt-by-uri");
+    let out = run(&wallet, &["receive", &by_uri], &ex.env);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(&wallet, &["receive", &by_uri], &ex.env);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("404"), "{}", stderr(&out));
+    assert_eq!(listed(&wallet).len(), 2);
+}
+
+// Our own minimal issuer on the test server: static answers that follow
+// OpenID4VCI 1.0, the requests Satchel makes checked afterwards.
 
 const OFFER_URI: &str = "https://issuer.example.edu/offers/1";
 const TOKEN: &str = "https://issuer.example.edu/token";

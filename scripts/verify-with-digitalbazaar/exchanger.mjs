@@ -25,6 +25,7 @@ import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 
+import {ob3Credential} from './credential.mjs';
 import {documentLoader} from './offline.mjs';
 
 const args = process.argv.slice(2);
@@ -65,25 +66,8 @@ async function verifyPresentation(presentation, challenge, domain) {
 
 /** A freshly signed OB 3.0 credential for `subject`. */
 async function issueTo(subject, name) {
-  const credential = {
-    '@context': ['https://www.w3.org/ns/credentials/v2',
-      'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
-    id: `urn:uuid:${randomUUID()}`,
-    type: ['VerifiableCredential', 'OpenBadgeCredential'],
-    name,
-    issuer: {id: issuerDidFixed, type: ['Profile'], name: 'Exchange Test College',
-      url: `https://${host}`},
-    validFrom: new Date(Date.now() - 60e3).toISOString().replace(/\.\d+Z$/, 'Z'),
-    credentialSubject: {
-      type: ['AchievementSubject'],
-      id: subject,
-      achievement: {
-        id: `https://${host}/achievements/1`, type: ['Achievement'], name,
-        description: 'Issued through a VC-API exchange.',
-        criteria: {narrative: 'Authenticated as the learner.'}
-      }
-    }
-  };
+  const credential = ob3Credential({issuerDid: issuerDidFixed, host, subject, name,
+    description: 'Issued through a VC-API exchange.'});
   const suite = new DataIntegrityProof({signer: issuerKey.signer(), cryptosuite: eddsaRdfc2022});
   return vc.issue({credential, suite, documentLoader});
 }
