@@ -385,6 +385,55 @@ fn did_authentication_is_signed_for_the_request() {
     let _ = &t.dir;
 }
 
+/// A credential that arrives inside a presentation (VC-API) or a credential
+/// answer (OpenID4VCI) is stored as the exact text the issuer sent, its
+/// spacing and escapes included, not the parsed JSON written out again.
+#[test]
+fn received_credentials_are_stored_as_the_text_sent() {
+    let t = setup();
+    let pretty = |c: &Value| {
+        serde_json::to_string_pretty(c)
+            .unwrap()
+            .replace("Received Badge", "Received \\u0042adge")
+    };
+    let a = pretty(&credential_for(&t.did, 1));
+    let url = format!("https://{ISSUER}/exchanges/raw");
+    let body = format!(
+        "{{ \"verifiablePresentation\" : {{\"type\": [\"VerifiablePresentation\"],\n \"verifiableCredential\": [ {a} ] }} }}"
+    );
+    t.s.serve(
+        &url,
+        Reply::Seq(vec![
+            did_auth_request("c-raw"),
+            Reply::Body("application/json", body.into_bytes()),
+        ]),
+    );
+    let out = t.receive(&exchange_link(&url), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let id = stdout_json(&out)[0]["id"].as_i64().unwrap().to_string();
+    let raw = common::satchel(&t.wallet, &["export-raw", &id]).stdout;
+    assert_eq!(String::from_utf8(raw).unwrap(), a);
+    // OpenID4VCI: {"credentials": [{"credential": …}]}.
+    oid4vci_issuer(&t, false, token_ok());
+    let b = pretty(&credential_for(&t.did, 2));
+    t.s.serve(
+        CREDENTIAL,
+        Reply::Body(
+            "application/json",
+            format!("{{\"credentials\":[ {{ \"credential\" :\n{b} }} ]}}").into_bytes(),
+        ),
+    );
+    let link = format!(
+        "openid-credential-offer://?credential_offer={}",
+        encode(&offer(false).to_string())
+    );
+    let out = t.receive(&link, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let id = stdout_json(&out)[0]["id"].as_i64().unwrap().to_string();
+    let raw = common::satchel(&t.wallet, &["export-raw", &id]).stdout;
+    assert_eq!(String::from_utf8(raw).unwrap(), b);
+}
+
 #[test]
 fn an_html_error_page_is_a_clear_refusal() {
     let t = setup();

@@ -238,10 +238,60 @@ pub fn host_of(url: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// A JSON answer: its parsed value, for reading the protocol, and its body,
+/// from which a credential inside it is taken as the exact text the other
+/// party sent ([`Json::raw_at`]), never a re-serialisation.
+#[derive(Debug, Clone)]
+pub(crate) struct Json {
+    value: Value,
+    body: Vec<u8>,
+}
+
+impl std::ops::Deref for Json {
+    type Target = Value;
+    fn deref(&self) -> &Value {
+        &self.value
+    }
+}
+
+impl Json {
+    /// A value that came in a link rather than an answer (its text is the
+    /// value written out: a link carries a request, never a credential).
+    pub(crate) fn from_link(value: Value) -> Self {
+        let body = serde_json::to_vec(&value).unwrap_or_default();
+        Json { value, body }
+    }
+
+    /// The whole body, as sent.
+    pub(crate) fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The JSON text at `path` (object keys; array indexes as numbers),
+    /// exactly as it is in the body, or `None` when there is none.
+    pub(crate) fn raw_at(&self, path: &[&str]) -> Option<&str> {
+        use serde_json::value::RawValue;
+        let mut cur: &RawValue = serde_json::from_slice(&self.body).ok()?;
+        for key in path {
+            let text = cur.get();
+            cur = if text.starts_with('[') {
+                let items: Vec<&RawValue> = serde_json::from_str(text).ok()?;
+                *items.get(key.parse::<usize>().ok()?)?
+            } else {
+                // Duplicate keys: the last one wins, as in the parsed value.
+                let map: std::collections::HashMap<String, &RawValue> =
+                    serde_json::from_str(text).ok()?;
+                *map.get(*key)?
+            };
+        }
+        Some(cur.get())
+    }
+}
+
 /// Accepts an answer as JSON: a 2xx status, a JSON media type and JSON text.
 /// An error status is reported with what its body said (an OAuth `error`,
 /// a `message`), an HTML page as an HTML page.
-pub(crate) fn json_answer(answer: &Answer) -> Result<Value, ReceiveError> {
+pub(crate) fn json_answer(answer: &Answer) -> Result<Json, ReceiveError> {
     let url = answer.url.clone();
     let ctype = answer.content_type.as_deref().unwrap_or_default();
     let is_json = ctype == "application/json" || ctype.ends_with("+json");
@@ -277,9 +327,13 @@ pub(crate) fn json_answer(answer: &Answer) -> Result<Value, ReceiveError> {
         };
         return Err(ReceiveError::NotJson { url, what });
     }
-    serde_json::from_slice(&answer.body).map_err(|e| ReceiveError::Protocol {
+    let value = serde_json::from_slice(&answer.body).map_err(|e| ReceiveError::Protocol {
         url,
         reason: format!("the answer is not valid JSON ({e})"),
+    })?;
+    Ok(Json {
+        value,
+        body: answer.body.clone(),
     })
 }
 
@@ -301,7 +355,7 @@ pub(crate) fn post_json(
     url: &str,
     body: &Value,
     headers: &[(&str, &str)],
-) -> Result<Value, ReceiveError> {
+) -> Result<Json, ReceiveError> {
     let bytes = serde_json::to_vec(body).unwrap_or_default();
     let answer = ctx
         .client

@@ -13,7 +13,7 @@ use ed25519_dalek::Signer;
 use serde_json::{json, Value};
 
 use super::links::Offer;
-use super::{json_answer, post_json, Consent, Context, Finished, Party, ReceiveError, Sink};
+use super::{json_answer, post_json, Consent, Context, Finished, Json, Party, ReceiveError, Sink};
 
 const PRE_AUTH: &str = "urn:ietf:params:oauth:grant-type:pre-authorized_code";
 
@@ -24,7 +24,7 @@ fn protocol(url: &str, reason: impl Into<String>) -> ReceiveError {
     }
 }
 
-fn get_json(ctx: &Context<'_>, url: &str) -> Result<Value, ReceiveError> {
+fn get_json(ctx: &Context<'_>, url: &str) -> Result<Json, ReceiveError> {
     json_answer(&ctx.client.get_answer(url, "application/json", &[])?)
 }
 
@@ -87,7 +87,7 @@ pub fn receive_offer(
     offer: Offer,
 ) -> Result<Finished, ReceiveError> {
     let (offer, offer_url) = match offer {
-        Offer::Value(v) => (v, "the credential offer".to_string()),
+        Offer::Value(v) => (Json::from_link(v), "the credential offer".to_string()),
         Offer::Uri(uri) => {
             ui.contacting(&Party {
                 host: super::host_of(&uri),
@@ -254,23 +254,40 @@ pub fn receive_offer(
             &[("Authorization", &bearer)],
         )?;
         // 1.0: {"credentials": [{"credential": …}]}; earlier drafts: {"credential": …}.
-        let creds: Vec<Value> = match answer.get("credentials").and_then(Value::as_array) {
-            Some(list) => list
-                .iter()
-                .map(|c| c.get("credential").cloned().unwrap_or_else(|| c.clone()))
-                .collect(),
-            None => answer.get("credential").cloned().into_iter().collect(),
-        };
+        let creds: Vec<(Value, Vec<String>)> =
+            match answer.get("credentials").and_then(Value::as_array) {
+                Some(list) => list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| match c.get("credential") {
+                        Some(inner) => (
+                            inner.clone(),
+                            vec!["credentials".into(), i.to_string(), "credential".into()],
+                        ),
+                        None => (c.clone(), vec!["credentials".into(), i.to_string()]),
+                    })
+                    .collect(),
+                None => answer
+                    .get("credential")
+                    .map(|c| (c.clone(), vec!["credential".to_string()]))
+                    .into_iter()
+                    .collect(),
+            };
         if creds.is_empty() {
             return Err(protocol(
                 &credential_endpoint,
                 "it answered no credential (a deferred issuance, which Satchel does not wait for)",
             ));
         }
-        for (i, c) in creds.iter().enumerate() {
+        for (i, (c, at)) in creds.iter().enumerate() {
+            // A token as its text; JSON exactly as the issuer wrote it.
+            let at: Vec<&str> = at.iter().map(String::as_str).collect();
             let raw = match c {
                 Value::String(token) => token.as_bytes().to_vec(),
-                c => serde_json::to_vec(c).unwrap_or_default(),
+                c => answer.raw_at(&at).map_or_else(
+                    || serde_json::to_vec(c).unwrap_or_default(),
+                    |text| text.as_bytes().to_vec(),
+                ),
             };
             let source = format!("{credential_endpoint}#{}", n + i);
             sink.accept(ctx.holder, &source, &raw, ui);

@@ -9,7 +9,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::{json_answer, post_json, Consent, Context, Finished, Link, Party, ReceiveError, Sink};
+use super::{
+    json_answer, post_json, Consent, Context, Finished, Json, Link, Party, ReceiveError, Sink,
+};
 use crate::formats::Summary;
 use crate::share::bundle::{bundle, sign_presentation, BundleOptions};
 use crate::store::Wallet;
@@ -83,7 +85,7 @@ pub fn receive_exchange(
 ) -> Result<Finished, ReceiveError> {
     let mut party = party_of(url, request.as_ref(), None);
     let mut answer = match request {
-        Some(vpr) => json!({"verifiablePresentationRequest": vpr}),
+        Some(vpr) => Json::from_link(json!({"verifiablePresentationRequest": vpr})),
         None => {
             ui.contacting(&party);
             post_json(ctx, url, &json!({}), &[])?
@@ -178,9 +180,9 @@ pub fn request_link(
         store_credentials(ctx, sink, ui, url, &answer)?;
     } else {
         let raws = if answer.get("verifiableCredential").is_some() {
-            credentials_of_vp(&answer)
+            credentials_of_vp(&answer, &[])
         } else {
-            vec![serde_json::to_vec(&answer).unwrap_or_default()]
+            vec![answer.body().to_vec()]
         };
         for (i, raw) in raws.iter().enumerate() {
             sink.accept(ctx.holder, &source_name(url, i, raws.len()), raw, ui);
@@ -206,7 +208,7 @@ fn store_credentials(
     sink: &mut Sink<'_>,
     ui: &mut dyn Consent,
     url: &str,
-    answer: &Value,
+    answer: &Json,
 ) -> Result<(), ReceiveError> {
     let Some(vp) = answer.get("verifiablePresentation") else {
         return Ok(());
@@ -217,39 +219,56 @@ fn store_credentials(
             reason: "its verifiablePresentation is not an object".into(),
         });
     }
-    let raws = credentials_of_vp(vp);
+    let raws = credentials_of_vp(answer, &["verifiablePresentation"]);
     for (i, raw) in raws.iter().enumerate() {
         sink.accept(ctx.holder, &source_name(url, i, raws.len()), raw, ui);
     }
     Ok(())
 }
 
-/// Each credential of a presentation as the bytes to import: a VC-JWT's
-/// token (also from an enveloped credential), a JSON credential's text.
-///
-/// The answer was parsed to a `Value` (key order kept), so the JSON text is
-/// the credential written out again: its content key, and so its duplicate
-/// detection, are those of the issuer's credential.
-fn credentials_of_vp(vp: &Value) -> Vec<Vec<u8>> {
-    let items = match vp.get("verifiableCredential") {
-        Some(Value::Array(a)) => a.iter().collect(),
-        Some(one) => vec![one],
-        None => Vec::new(),
+/// Each credential of the presentation at `path` in `answer`, as the bytes
+/// to import: a VC-JWT's token (also from an enveloped credential), a JSON
+/// credential's text exactly as the other party sent it.
+fn credentials_of_vp(answer: &Json, path: &[&str]) -> Vec<Vec<u8>> {
+    let mut vp: &Value = answer;
+    for key in path {
+        vp = vp.get(*key).unwrap_or(&Value::Null);
+    }
+    let (items, listed) = match vp.get("verifiableCredential") {
+        Some(Value::Array(a)) => (a.iter().collect(), true),
+        Some(one) => (vec![one], false),
+        None => (Vec::new(), false),
     };
     items
         .into_iter()
-        .map(|c| match c {
-            Value::String(token) => token.as_bytes().to_vec(),
-            c if c.get("type").and_then(Value::as_str) == Some("EnvelopedVerifiableCredential") => {
-                let id = c.get("id").and_then(Value::as_str).unwrap_or_default();
-                match id.split_once(',') {
-                    Some((head, token)) if head.starts_with("data:application/vc+jwt") => {
-                        token.as_bytes().to_vec()
-                    }
-                    _ => serde_json::to_vec(c).unwrap_or_default(),
+        .enumerate()
+        .map(|(i, c)| {
+            let token = match c {
+                Value::String(token) => Some(token.as_str()),
+                c if c.get("type").and_then(Value::as_str)
+                    == Some("EnvelopedVerifiableCredential") =>
+                {
+                    c.get("id")
+                        .and_then(Value::as_str)
+                        .and_then(|id| id.split_once(','))
+                        .filter(|(head, _)| head.starts_with("data:application/vc+jwt"))
+                        .map(|(_, token)| token)
                 }
+                _ => None,
+            };
+            if let Some(token) = token {
+                return token.as_bytes().to_vec();
             }
-            c => serde_json::to_vec(c).unwrap_or_default(),
+            let index = i.to_string();
+            let mut at: Vec<&str> = path.to_vec();
+            at.push("verifiableCredential");
+            if listed {
+                at.push(&index);
+            }
+            answer
+                .raw_at(&at)
+                .map(|text| text.as_bytes().to_vec())
+                .unwrap_or_else(|| serde_json::to_vec(c).unwrap_or_default())
         })
         .collect()
 }
@@ -351,7 +370,7 @@ pub fn verifier_request(
     }
     let (url, request) = resolve(ctx, link, ui)?;
     let answer = match request {
-        Some(vpr) => json!({"verifiablePresentationRequest": vpr}),
+        Some(vpr) => Json::from_link(json!({"verifiablePresentationRequest": vpr})),
         None => {
             ui.contacting(&party_of(&url, None, None));
             post_json(ctx, &url, &json!({}), &[])?
@@ -476,13 +495,25 @@ mod tests {
 
     #[test]
     fn credentials_of_a_presentation() {
-        let vp = json!({"verifiableCredential": ["a.b.c",
+        // As sent: spacing, escapes and key order kept byte for byte.
+        let body = br#"{"verifiablePresentation": {"verifiableCredential": ["a.b.c",
             {"type": "EnvelopedVerifiableCredential", "id": "data:application/vc+jwt,x.y.z"},
-            {"z": 1, "a": 2}]});
-        let got = credentials_of_vp(&vp);
+            { "z" : 1,
+              "a": "\u00e9" }]}}"#;
+        let answer = super::super::json_answer(&crate::net::http::Answer {
+            url: "https://x.example/".into(),
+            status: 200,
+            content_type: Some("application/json".into()),
+            body: body.to_vec(),
+        })
+        .unwrap();
+        let got = credentials_of_vp(&answer, &["verifiablePresentation"]);
         assert_eq!(got[0], b"a.b.c");
         assert_eq!(got[1], b"x.y.z");
-        assert_eq!(got[2], br#"{"z":1,"a":2}"#);
-        assert_eq!(credentials_of_vp(&json!({})).len(), 0);
+        assert_eq!(got[2], b"{ \"z\" : 1,\n              \"a\": \"\\u00e9\" }");
+        // One credential, not in a list.
+        let one = Json::from_link(json!({"verifiableCredential": {"a": 1}}));
+        assert_eq!(credentials_of_vp(&one, &[]), vec![br#"{"a":1}"#.to_vec()]);
+        assert_eq!(credentials_of_vp(&Json::from_link(json!({})), &[]).len(), 0);
     }
 }
