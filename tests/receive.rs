@@ -931,3 +931,33 @@ fn openid4vci_a_used_code_or_wrong_tx_code_is_a_clear_refusal() {
     assert_eq!(t.s.hits(CREDENTIAL), 0);
     assert!(listed(&t.wallet).is_empty());
 }
+
+/// An authorization server that publishes only OpenID Connect discovery
+/// (RFC 8414 §5): its token endpoint is read from there.
+#[test]
+fn openid4vci_token_endpoint_from_openid_configuration() {
+    let t = setup();
+    oid4vci_issuer(&t, false, token_ok());
+    let oidc_token = "https://issuer.example.edu/oidc/token";
+    t.s.serve(
+        "https://issuer.example.edu/.well-known/oauth-authorization-server",
+        Reply::Status(404),
+    );
+    t.s.serve(
+        "https://issuer.example.edu/.well-known/openid-configuration",
+        Reply::json(
+            "application/json",
+            &json!({"issuer": "https://issuer.example.edu", "token_endpoint": oidc_token}),
+        ),
+    );
+    t.s.serve(oidc_token, token_ok());
+    let link = format!(
+        "openid-credential-offer://?credential_offer={}",
+        encode(&offer(false).to_string())
+    );
+    let out = t.receive(&link, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout_json(&out)[0]["result"], "imported");
+    assert_eq!(t.s.hits(oidc_token), 1);
+    assert_eq!(t.s.hits(TOKEN), 0);
+}

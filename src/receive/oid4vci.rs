@@ -159,18 +159,7 @@ pub fn receive_offer(
         .get("nonce_endpoint")
         .and_then(Value::as_str)
         .map(str::to_string);
-    let auth_server = meta
-        .pointer("/authorization_servers/0")
-        .and_then(Value::as_str)
-        .unwrap_or(&issuer)
-        .to_string();
-    let as_url = well_known(&auth_server, "oauth-authorization-server");
-    let as_meta = get_json(ctx, &as_url)?;
-    let token_endpoint = as_meta
-        .get("token_endpoint")
-        .and_then(Value::as_str)
-        .ok_or_else(|| protocol(&as_url, "its metadata has no token_endpoint"))?
-        .to_string();
+    let token_endpoint = token_endpoint(ctx, &issuer, &meta)?;
 
     let tx_code = match &tx_ask {
         Some(ask) => Some(ui.tx_code(&party, ask).ok_or(ReceiveError::TxCodeNeeded)?),
@@ -302,6 +291,39 @@ pub fn receive_offer(
         party,
         redirect_url: None,
     })
+}
+
+/// The token endpoint of the issuer's authorization server: from its OAuth
+/// metadata (RFC 8414), or its OpenID Connect discovery document when it
+/// publishes only that (RFC 8414 §5); an issuer of the earlier drafts may
+/// name it in its own metadata (`token_endpoint`, `authorization_server`).
+fn token_endpoint(ctx: &Context<'_>, issuer: &str, meta: &Value) -> Result<String, ReceiveError> {
+    if let Some(t) = meta.get("token_endpoint").and_then(Value::as_str) {
+        return Ok(t.to_string());
+    }
+    let auth_server = meta
+        .pointer("/authorization_servers/0")
+        .or_else(|| meta.get("authorization_server"))
+        .and_then(Value::as_str)
+        .unwrap_or(issuer);
+    let as_url = well_known(auth_server, "oauth-authorization-server");
+    let (as_url, as_meta) = match get_json(ctx, &as_url) {
+        Ok(m) => (as_url, m),
+        Err(ReceiveError::Status { status: 404, .. }) => {
+            let oidc = format!(
+                "{}/.well-known/openid-configuration",
+                auth_server.trim_end_matches('/')
+            );
+            let m = get_json(ctx, &oidc)?;
+            (oidc, m)
+        }
+        Err(e) => return Err(e),
+    };
+    as_meta
+        .get("token_endpoint")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| protocol(&as_url, "its metadata has no token_endpoint"))
 }
 
 /// The key proof: a JWT of type `openid4vci-proof+jwt`, EdDSA, `kid` the
